@@ -1,0 +1,66 @@
+"""The NinjaAPI at /api/v1/ that mounts each app's router. OpenAPI docs are served locally at /api/v1/docs."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI, Schema, Status
+from ninja.security import django_auth
+
+from yiwang import __version__
+from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.tokens import ApiTokenAuth
+from yiwang.core.errors import DomainError
+from yiwang.registries.api import router as registries_router
+
+api = NinjaAPI(
+    title="Yiwang API",
+    version="1",
+    description=str(_("一网 Yiwang 政务服务平台开放接口。使用 Authorization: Bearer <令牌> 认证。")),
+    urls_namespace="api",
+    auth=[ApiTokenAuth(), django_auth],
+)
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status_code)
+
+
+class MeOut(Schema):
+    username: str
+    kind: str
+    full_name: str
+    department: str | None
+
+
+@api.get("/me", response=MeOut, tags=["accounts"])
+def me(request: AuthedRequest) -> MeOut:
+    user = request.user
+    return MeOut(
+        username=user.username,
+        kind=user.kind,
+        full_name=user.full_name,
+        department=str(user.department) if user.department else None,
+    )
+
+
+class HealthOut(Schema):
+    status: str
+    version: str
+    database: str
+
+
+@api.get("/health", response={200: HealthOut, 503: HealthOut}, auth=None, tags=["operations"])
+def health(request: HttpRequest):
+    from django.db import connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return Status(200, HealthOut(status="ok", version=__version__, database=connection.vendor))
+    except Exception:  # the health check reports, it does not raise
+        return Status(503, HealthOut(status="unavailable", version=__version__, database=connection.vendor))
+
+
+api.add_router("/registries", registries_router)

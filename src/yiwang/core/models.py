@@ -1,0 +1,136 @@
+"""Kernel tables: the working-day calendar (工作日历) and the tamper-evident audit ledger (审计日志)."""
+
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.core.errors import Conflict
+
+
+class WorkCalendar(models.Model):
+    """One calendar date and whether government offices work on it.
+
+    Seeded from the ``holidays`` package (the State Council's 放假安排, including 调休 make-up working weekends)
+    and editable by officials; a row an official edited is never overwritten by a later seed. A year is usable
+    only once every one of its dates has a row, so that a deadline is never computed from a guess.
+    """
+
+    class Kind(models.TextChoices):
+        WORKDAY = "workday", _("工作日")
+        WEEKEND = "weekend", _("周末")
+        HOLIDAY = "holiday", _("法定节假日")
+        MAKEUP_WORKDAY = "makeup_workday", _("调休上班")
+
+    WORKING_KINDS = frozenset({Kind.WORKDAY, Kind.MAKEUP_WORKDAY})
+    #: ``source`` of a row written by ``seed_work_calendar``; anything else means an official edited it.
+    SEED_SOURCE_PREFIX = "holidays "
+    OFFICIAL_SOURCE_PREFIX = "official:"
+
+    date = models.DateField(_("日期"), primary_key=True)
+    is_working_day = models.BooleanField(_("是否工作日"), editable=False)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("名称"), max_length=64, blank=True, help_text=_("如：国庆节"))
+    source = models.CharField(_("来源"), max_length=64, editable=False)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("工作日历")
+        verbose_name_plural = _("工作日历")
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_working_day=True, kind__in=["workday", "makeup_workday"])
+                | models.Q(is_working_day=False, kind__in=["weekend", "holiday"]),
+                name="workcalendar_kind_matches_working_day",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()}{' ' + self.name if self.name else ''}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.is_working_day = self.kind in self.WORKING_KINDS
+        super().save(*args, **kwargs)
+
+    @property
+    def edited_by_official(self) -> bool:
+        return not self.source.startswith(self.SEED_SOURCE_PREFIX)
+
+
+class LedgerIsAppendOnly(Conflict):
+    """Audit entries are written once by ``yiwang.core.audit.record`` and never changed or deleted."""
+
+    default_code = "audit_append_only"
+
+
+def _refuse(*args: Any, **kwargs: Any) -> NoReturn:
+    raise LedgerIsAppendOnly(_("审计日志只能追加，不能修改或删除。"))
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    update = _refuse
+    delete = _refuse
+    bulk_update = _refuse
+    update_or_create = _refuse
+
+
+class AuditEntry(models.Model):
+    """One entry of the append-only audit ledger: who, acting for whom, did what, to which object, why, when.
+
+    ``entry_hash`` is the SM3 hash of a canonical serialisation of every other field, ``prev_hash`` included,
+    so each entry seals its predecessor: changing or deleting any row breaks the chain at that row, which
+    ``yiwang.core.audit.verify_chain`` finds. ``seq`` is assigned by ``record()`` under a lock (not by a database
+    sequence, which would leave gaps on rollback), so a gap in ``seq`` always means a deleted row.
+
+    ``actor`` is ``PROTECT``: accounts with a history are deactivated, never deleted. ``SET_NULL`` would make
+    the database itself rewrite ledger rows (and so break the chain); ``actor_label`` still keeps the name as it
+    was at the time, which is what the entry is about.
+    """
+
+    GENESIS_HASH = "0" * 64
+
+    seq = models.BigIntegerField(_("序号"), primary_key=True)
+    created_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("操作人名称"), max_length=200, blank=True)
+    on_behalf_of = models.CharField(_("代表"), max_length=200, blank=True, help_text=_("委托人或企业统一社会信用代码"))
+    action = models.CharField(_("操作"), max_length=100, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    reason = models.TextField(_("事由"), blank=True)
+    data = models.JSONField(_("数据"), default=dict, blank=True)
+    request_id = models.CharField(_("请求标识"), max_length=64, blank=True)
+    prev_hash = models.CharField(_("前一条哈希"), max_length=64)
+    entry_hash = models.CharField(_("本条哈希"), max_length=64)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
+        ordering = ["-seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.actor_label}".strip()
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            _refuse()
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        _refuse()

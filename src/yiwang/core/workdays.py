@@ -1,0 +1,228 @@
+"""Working days (工作日) for time limits, from the ``WorkCalendar`` table.
+
+Convention for time limits (法定时限 / 承诺时限, counted in working days): the day of submission does not count.
+An application submitted on day D with a limit of N working days is due at the end of the N-th working day after
+D, i.e. ``add_working_days(D, N)``; this holds whether D itself is a working day or not (a Saturday submission
+starts counting on Monday). ``working_days_between(D, due)`` gives N back.
+
+A date whose year has not been seeded raises :class:`CalendarNotSeeded`: the State Council publishes next year's
+放假安排 between October and December, and a deadline computed as "weekdays only" would be wrong on every
+holiday and 调休 weekend, so we refuse instead of guessing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import holidays
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from holidays.countries.china import ChinaStaticHolidays
+
+from yiwang.core import audit
+from yiwang.core.errors import DomainError, ValidationFailed
+from yiwang.core.models import WorkCalendar
+
+__all__ = [
+    "CalendarNotSeeded",
+    "WorkingDays",
+    "add_working_days",
+    "is_working_day",
+    "next_working_day",
+    "package_years",
+    "seed_work_calendar",
+    "working_days_between",
+]
+
+Kind = WorkCalendar.Kind
+SEED_SOURCE = f"{WorkCalendar.SEED_SOURCE_PREFIX}{holidays.__version__}"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SUBSTITUTED_PREFIX = "休息日"  # the package's zh_CN label of a day off moved from a weekend: 休息日（由 … 调休）
+_OBSERVED_SUFFIX = "（补假）"
+
+
+class CalendarNotSeeded(DomainError):
+    """The working-day calendar has no data for this year yet."""
+
+    status_code = 503
+    default_code = "calendar_not_seeded"
+
+    def __init__(self, year: int) -> None:
+        super().__init__(format_lazy(_("{year} 年的工作日历尚未发布，请管理员维护"), year=year))
+        self.year = year
+
+
+def _days_in_year(year: int) -> int:
+    return 366 if calendar.isleap(year) else 365
+
+
+class WorkingDays:
+    """Working-day arithmetic that loads each year it touches once (one query per year, then memory).
+
+    Keep one instance for a batch of computations (e.g. the deadlines of a page of applications); the module
+    functions below use a fresh one per call, so an official's edit is seen at once.
+    """
+
+    def __init__(self) -> None:
+        self._working: dict[int, frozenset[date]] = {}
+
+    def _working_dates(self, year: int) -> frozenset[date]:
+        if year not in self._working:
+            rows = list(
+                WorkCalendar.objects.filter(date__range=(date(year, 1, 1), date(year, 12, 31))).values_list(
+                    "date", "is_working_day"
+                )
+            )
+            if len(rows) != _days_in_year(year):
+                raise CalendarNotSeeded(year)
+            self._working[year] = frozenset(d for d, working in rows if working)
+        return self._working[year]
+
+    def is_working_day(self, d: date) -> bool:
+        return d in self._working_dates(d.year)
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The date that is ``n`` working days after ``start`` (``start`` itself does not count)."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        d = start
+        while n > 0:
+            d += timedelta(days=1)
+            if self.is_working_day(d):
+                n -= 1
+        return d
+
+    def working_days_between(self, a: date, b: date) -> int:
+        """Working days in the half-open interval (a, b]; negative when ``b`` is before ``a``."""
+        if b < a:
+            return -self.working_days_between(b, a)
+        count = 0
+        d = a
+        while d < b:
+            d += timedelta(days=1)
+            count += self.is_working_day(d)
+        return count
+
+
+def is_working_day(d: date) -> bool:
+    """Whether offices work on ``d`` (weekdays, and 调休 weekends; not holidays)."""
+    return WorkingDays().is_working_day(d)
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The date that is ``n`` (>= 0) working days after ``start``; ``start`` itself does not count."""
+    return WorkingDays().add_working_days(start, n)
+
+
+def working_days_between(a: date, b: date) -> int:
+    """Number of working days after ``a`` up to and including ``b`` (negative if ``b < a``)."""
+    return WorkingDays().working_days_between(a, b)
+
+
+def next_working_day(d: date) -> date:
+    """The first working day strictly after ``d``."""
+    return WorkingDays().add_working_days(d, 1)
+
+
+# --- seeding from the holidays package ------------------------------------------------------------------------
+
+
+def package_years() -> range:
+    """Years for which the ``holidays`` package encodes the State Council's notice (调休 included).
+
+    For later years the package would still compute the festivals, but not the 调休 weekends, which are only
+    known once the notice is published; those years are not seeded.
+    """
+    published = ChinaStaticHolidays.special_public_holidays
+    return range(min(published), max(published) + 1)
+
+
+def _festival_of(day_off: date, package: holidays.HolidayBase) -> str:
+    """The festival whose block of consecutive days off contains ``day_off`` (e.g. 国庆节), or ``""``."""
+    for step in (-1, 1):
+        d = day_off
+        while d in package or (d.weekday() >= 5 and not package.is_working_day(d)):
+            for name in str(package.get(d, "")).split("; "):
+                if name and not name.startswith(_SUBSTITUTED_PREFIX):
+                    return name.removesuffix(_OBSERVED_SUFFIX)
+            d += timedelta(days=step)
+    return ""
+
+
+def _package_year(year: int) -> dict[date, tuple[str, str]]:
+    """``{date: (kind, name)}`` for every date of ``year`` according to the ``holidays`` package."""
+    # The next year's notice may move a working day into this year's last days (e.g. 2001-12-29 for 2002's
+    # New Year), so both years are populated.
+    package = holidays.China(years=[year, year + 1], language="zh_CN")
+    makeup_for: dict[date, date] = {}  # make-up working weekend -> the weekday given off in exchange
+    for day_off, label in package.items():
+        if label.startswith(_SUBSTITUTED_PREFIX) and (m := _ISO_DATE.search(label)):
+            makeup_for[date.fromisoformat(m.group())] = day_off
+
+    days: dict[date, tuple[str, str]] = {}
+    d = date(year, 1, 1)
+    while d.year == year:
+        if d in package:
+            label = str(package[d])
+            name = _festival_of(d, package) if label.startswith(_SUBSTITUTED_PREFIX) else label
+            days[d] = (Kind.HOLIDAY, (name or label)[:64])
+        elif d.weekday() >= 5 and package.is_working_day(d):
+            days[d] = (Kind.MAKEUP_WORKDAY, _festival_of(makeup_for[d], package) if d in makeup_for else "")
+        elif d.weekday() >= 5:
+            days[d] = (Kind.WEEKEND, "")
+        else:
+            days[d] = (Kind.WORKDAY, "")
+        d += timedelta(days=1)
+    return days
+
+
+def seed_work_calendar(years: Iterable[int]) -> int:
+    """Write the package's calendar for ``years`` into ``WorkCalendar``; returns the rows created or changed.
+
+    Idempotent (a second run changes nothing) and never touches a row an official edited. Years outside
+    :func:`package_years` are refused, not invented.
+    """
+    years = sorted(set(years))
+    known = package_years()
+    missing = [y for y in years if y not in known]
+    if missing:
+        raise ValidationFailed(
+            format_lazy(
+                _("holidays 软件包没有 {years} 年的放假安排，请在国务院通知发布后升级软件包或由管理员维护"),
+                years="、".join(map(str, missing)),
+            ),
+            field="years",
+        )
+    changed = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for year in years:
+            existing = {
+                row.date: row for row in WorkCalendar.objects.filter(date__range=(date(year, 1, 1), date(year, 12, 31)))
+            }
+            create, update = [], []
+            for d, (kind, name) in _package_year(year).items():
+                row = existing.get(d)
+                if row is None:
+                    row = WorkCalendar(date=d, kind=kind, name=name, source=SEED_SOURCE)
+                    row.is_working_day = kind in WorkCalendar.WORKING_KINDS
+                    create.append(row)
+                elif not row.edited_by_official and (row.kind, row.name, row.source) != (kind, name, SEED_SOURCE):
+                    row.kind, row.name, row.source, row.updated_at = kind, name, SEED_SOURCE, now
+                    row.is_working_day = kind in WorkCalendar.WORKING_KINDS
+                    update.append(row)
+            WorkCalendar.objects.bulk_create(create)
+            WorkCalendar.objects.bulk_update(update, ["kind", "is_working_day", "name", "source", "updated_at"])
+            changed += len(create) + len(update)
+        if changed:
+            audit.record(
+                "core.calendar.seed",
+                object_type="core.workcalendar",
+                data={"years": years, "changed": changed, "source": SEED_SOURCE},
+            )
+    return changed

@@ -1,0 +1,71 @@
+"""Registry reads over the API: scoped to the caller, personal data masked."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from ninja import Field, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from yiwang.accounts.http import AuthedRequest
+from yiwang.core.errors import NotFound
+from yiwang.registries.masking import mask_id_number, mask_name
+from yiwang.registries.models import LegalEntity, Person
+from yiwang.registries.selectors import entities_for, persons_for
+
+router = Router(tags=["registries"])
+
+
+class EntityOut(Schema):
+    uscc: str
+    name: str
+    entity_type: str
+    division_code: str = Field(alias="division_id")
+    industry_code: str = Field(alias="industry_id")
+    size: str
+    status: str
+    founding_date: date
+    headcount: int
+    annual_revenue: Decimal
+    legal_representative_name: str
+
+    @staticmethod
+    def resolve_legal_representative_name(obj: LegalEntity) -> str:
+        return mask_name(obj.legal_representative.name)
+
+
+class PersonOut(Schema):
+    id_number: str
+    name: str
+    gender: str
+    division_code: str = Field(alias="division_id")
+
+    @staticmethod
+    def resolve_id_number(obj: Person) -> str:
+        return mask_id_number(obj.id_number)
+
+    @staticmethod
+    def resolve_name(obj: Person) -> str:
+        return mask_name(obj.name)
+
+
+@router.get("/entities", response=list[EntityOut])
+@paginate(LimitOffsetPagination)
+def list_entities(request: AuthedRequest, q: str = "") -> QuerySet[LegalEntity]:
+    return entities_for(request.user, query=q).select_related("legal_representative")
+
+
+@router.get("/entities/{uscc}", response=EntityOut)
+def get_entity(request: AuthedRequest, uscc: str) -> LegalEntity:
+    entity = entities_for(request.user).select_related("legal_representative").filter(uscc=uscc.upper()).first()
+    if entity is None:  # outside the caller's scope looks exactly like absent
+        raise NotFound("未找到该市场主体", field="uscc")
+    return entity
+
+
+@router.get("/persons", response=list[PersonOut])
+@paginate(LimitOffsetPagination)
+def list_persons(request: AuthedRequest, q: str = "") -> QuerySet[Person]:
+    return persons_for(request.user, query=q)

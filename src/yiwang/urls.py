@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.api import api
+
+admin.site.site_header = _("一网 Yiwang 系统管理")
+admin.site.site_title = _("一网 Yiwang")
+
+urlpatterns = [
+    path("", include("yiwang.portal.urls")),
+    path("accounts/", include("yiwang.accounts.urls")),
+    path("workbench/", include("yiwang.workbench.urls")),
+    path("workbench/audit/", include("yiwang.workbench.audit_urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from yiwang.workbench import views
+
+app_name = "workbench"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("entities/", views.entities, name="entities"),
+    path("persons/", views.persons, name="persons"),
+]
