@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import ApiToken, Department, Division, Role, RoleAssignment, User
+from yiwang.core import audit
 
 
 @admin.register(Division)
@@ -26,6 +26,15 @@ class RoleAssignmentInline(admin.TabularInline):
     raw_id_fields = ["department", "division"]
 
 
+def _assignment_data(obj: RoleAssignment) -> dict[str, str]:
+    return {
+        "user": obj.user.username,
+        "role": obj.role.code,
+        "department": obj.department.code,
+        "division": obj.division_id,
+    }
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "full_name", "kind", "department", "is_active", "locked_until"]
@@ -33,13 +42,29 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ["username", "full_name"]
     raw_id_fields = ["department"]
     inlines = [RoleAssignmentInline]
-    fieldsets = (
-        *(BaseUserAdmin.fieldsets or ()),
-        (
-            _("政务身份"),
-            {"fields": ("kind", "full_name", "id_number", "phone", "enterprise_uscc", "department", "locked_until")},
-        ),
-    )
+
+    def save_formset(self, request, form, formset, change):
+        """Permission changes made here are audited like those made through accounts.services."""
+        if formset.model is not RoleAssignment:
+            return super().save_formset(request, form, formset, change)
+        doomed = [
+            (str(f.instance.pk), str(f.instance), _assignment_data(f.instance))
+            for f in formset.deleted_forms
+            if f.instance.pk
+        ]
+        super().save_formset(request, form, formset, change)
+        for obj in [*formset.new_objects, *(o for o, _fields in formset.changed_objects)]:
+            audit.record("permission.grant", actor=request.user, obj=obj, data=_assignment_data(obj))
+        for pk, text, data in doomed:
+            audit.record(
+                "permission.revoke",
+                actor=request.user,
+                object_type="accounts.roleassignment",
+                object_id=pk,
+                object_repr=text,
+                data=data,
+            )
+        return None
 
 
 @admin.register(Role)
