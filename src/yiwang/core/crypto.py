@@ -184,9 +184,7 @@ class FieldCipher:
         try:
             plaintext = decryptor.update(ciphertext) + decryptor.finalize()
         except InvalidTag as exc:
-            raise InvalidToken(
-                "the token failed authentication: it was altered or belongs elsewhere"
-            ) from exc
+            raise InvalidToken("the token failed authentication: it was altered or belongs elsewhere") from exc
         try:
             return plaintext.decode("utf-8")
         except UnicodeDecodeError as exc:  # cannot happen for an authentic token made by encrypt()

@@ -47,9 +47,7 @@ __all__ = [
 ]
 
 _DIGITS = frozenset("0123456789")
-_CHINA = timezone(
-    timedelta(hours=8), "Asia/Shanghai"
-)  # no DST since 1991: a fixed offset is exact for "today"
+_CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991: a fixed offset is exact for "today"
 
 # Full-width ASCII (U+FF01..U+FF5E) → ASCII; every whitespace character (ideographic space U+3000 included)
 # is removed. Deliberately not NFKC: that would also turn "²" or "①" into digits.
@@ -151,13 +149,9 @@ def validate_id_number(value: str, *, field: str = "id_number", today: date | No
         )
     born = _birth_date(value[6:14])
     if born is None:
-        raise ValidationFailed(
-            _("公民身份号码中的出生日期不是有效日期"), field=field, code="id_number_birth_date"
-        )
+        raise ValidationFailed(_("公民身份号码中的出生日期不是有效日期"), field=field, code="id_number_birth_date")
     if born > (today or _today_in_china()):
-        raise ValidationFailed(
-            _("公民身份号码中的出生日期晚于今天"), field=field, code="id_number_birth_date_future"
-        )
+        raise ValidationFailed(_("公民身份号码中的出生日期晚于今天"), field=field, code="id_number_birth_date_future")
     if id_number_check_char(value[:17]) != value[17]:
         raise ValidationFailed(_("公民身份号码校验码错误"), field=field, code="id_number_check_char")
     return value
