@@ -226,3 +226,55 @@ def seed_work_calendar(years: Iterable[int]) -> int:
                 data={"years": years, "changed": changed, "source": SEED_SOURCE},
             )
     return changed
+
+
+# --- publishing a year from the State Council's notice ----------------------------------------------------------
+
+
+def publish_work_calendar(
+    year: int, exceptions: dict[date, tuple[str, str]], *, actor: object, reason: str = ""
+) -> int:
+    """Enter a whole year from the State Council's 放假安排 notice, for a year the package does not know yet.
+
+    ``exceptions`` maps each date that departs from the weekday rule to ``(kind, name)``: ``holiday`` for a day
+    off (on a weekday or a weekend inside a holiday block) and ``makeup_workday`` for a 调休 working weekend.
+    Every other date is a workday (Mon–Fri) or a weekend. The year's rows are replaced in one transaction and
+    marked as entered by the official, so a later package seed never overwrites them.
+    """
+    allowed = {Kind.HOLIDAY, Kind.MAKEUP_WORKDAY}
+    for d, (kind, _name) in exceptions.items():
+        if d.year != year:
+            raise ValidationFailed(
+                format_lazy(_("日期 {date} 不属于 {year} 年"), date=d.isoformat(), year=year), field="date"
+            )
+        if kind not in allowed:
+            raise ValidationFailed(format_lazy(_("未知的日期类型 {kind}"), kind=kind), field="kind")
+        if kind == Kind.MAKEUP_WORKDAY and d.weekday() < 5:
+            raise ValidationFailed(
+                format_lazy(_("{date} 是工作日，不能设为调休上班日"), date=d.isoformat()), field="date"
+            )
+    source = f"official:{getattr(actor, 'username', '') or 'operator'}"
+    rows = []
+    d = date(year, 1, 1)
+    while d.year == year:
+        kind, name = exceptions.get(d, (Kind.WEEKEND if d.weekday() >= 5 else Kind.WORKDAY, ""))
+        row = WorkCalendar(date=d, kind=kind, name=name[:64], source=source)
+        row.is_working_day = kind in WorkCalendar.WORKING_KINDS
+        rows.append(row)
+        d += timedelta(days=1)
+    with transaction.atomic():
+        WorkCalendar.objects.filter(date__year=year).delete()
+        WorkCalendar.objects.bulk_create(rows)
+        audit.record(
+            "core.calendar.publish",
+            actor=actor if getattr(actor, "pk", None) else None,
+            object_type="core.workcalendar",
+            object_id=str(year),
+            reason=reason,
+            data={
+                "year": year,
+                "holidays": sum(k == Kind.HOLIDAY for k, _n in exceptions.values()),
+                "makeup_workdays": sum(k == Kind.MAKEUP_WORKDAY for k, _n in exceptions.values()),
+            },
+        )
+    return len(rows)

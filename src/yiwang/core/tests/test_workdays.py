@@ -151,3 +151,27 @@ def test_working_days_between_inverts_add_working_days(seeded, start, n):
     assert working_days_between(start, due) == n
     assert working_days_between(due, start) == -n
     assert n == 0 or is_working_day(due)
+
+
+@pytest.mark.django_db
+def test_publish_a_year_the_package_does_not_know(tmp_path):
+    """An operator enters next year's notice; deadlines across it are then computed, and a re-seed keeps it."""
+    from django.core.management import call_command
+
+    from yiwang.core.workdays import publish_work_calendar
+
+    notice = tmp_path / "2031.csv"
+    notice.write_text(
+        "date,kind,name\n2031-01-01,holiday,元旦\n2031-10-01,holiday,国庆节\n2031-10-02,holiday,国庆节\n"
+        "2031-10-03,holiday,国庆节\n2031-10-04,holiday,国庆节\n2031-10-05,holiday,国庆节\n"
+        "2031-10-06,holiday,国庆节\n2031-10-07,holiday,国庆节\n2031-09-28,makeup_workday,国庆节\n",
+        encoding="utf-8",
+    )
+    call_command("calendar", "publish", "--year", "2031", "--file", str(notice), "--reason", "国办发明电〔2030〕X号")
+    assert is_working_day(date(2031, 9, 28))  # a Sunday worked in exchange
+    assert not is_working_day(date(2031, 10, 3))
+    assert add_working_days(date(2031, 9, 30), 1) == date(2031, 10, 8)
+    with pytest.raises(ValidationFailed) as exc:
+        publish_work_calendar(2031, {date(2031, 9, 29): ("makeup_workday", "")}, actor=None)
+    assert exc.value.field == "date"
+    assert not is_working_day(date(2031, 10, 3))  # the refused publish changed nothing

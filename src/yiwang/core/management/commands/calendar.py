@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from datetime import date
 from typing import Any
 
@@ -9,8 +10,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
+from yiwang.core.errors import DomainError
 from yiwang.core.models import WorkCalendar
-from yiwang.core.workdays import SEED_SOURCE, package_years, seed_work_calendar
+from yiwang.core.workdays import SEED_SOURCE, package_years, publish_work_calendar, seed_work_calendar
 
 
 class Command(BaseCommand):
@@ -21,12 +23,37 @@ class Command(BaseCommand):
         seed = sub.add_parser("seed", help="导入指定年份的放假安排（人工修改过的日期保持不变）")
         seed.add_argument("--years", type=int, nargs="+", default=[date.today().year], metavar="YEAR")
         sub.add_parser("status", help="列出已导入的年份")
+        publish = sub.add_parser("publish", help="按国务院放假通知录入整年（CSV：date,kind,name）")
+        publish.add_argument("--year", type=int, required=True)
+        publish.add_argument(
+            "--file", required=True, help="CSV 文件：date,kind,name；kind 为 holiday 或 makeup_workday"
+        )
+        publish.add_argument("--reason", default="", help="依据，如国务院办公厅通知文号")
 
     def handle(self, *args: Any, subcommand: str, **options: Any) -> None:
         if subcommand == "seed":
             self._seed(options["years"])
+        elif subcommand == "publish":
+            self._publish(options["year"], options["file"], options["reason"])
         else:
             self._status()
+
+    def _publish(self, year: int, path: str, reason: str) -> None:
+        exceptions: dict[date, tuple[str, str]] = {}
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            for line_no, row in enumerate(csv.DictReader(handle), start=2):
+                try:
+                    exceptions[date.fromisoformat(row["date"].strip())] = (
+                        row["kind"].strip(),
+                        row.get("name", "").strip(),
+                    )
+                except (KeyError, ValueError, AttributeError) as exc:
+                    raise CommandError(f"{path} 第 {line_no} 行格式错误（需要 date,kind,name）：{exc}") from exc
+        try:
+            count = publish_work_calendar(year, exceptions, actor=None, reason=reason)
+        except DomainError as exc:
+            raise CommandError(str(exc.message)) from exc
+        self.stdout.write(self.style.SUCCESS(f"已录入 {year} 年工作日历，共 {count} 天。"))
 
     def _seed(self, years: list[int]) -> None:
         known = package_years()
