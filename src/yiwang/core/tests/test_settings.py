@@ -19,6 +19,7 @@ def test_production_profile_passes_check_deploy(tmp_path):
         "DJANGO_SETTINGS_MODULE": "yiwang.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for Playwright, never in deployment
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
