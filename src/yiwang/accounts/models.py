@@ -62,11 +62,31 @@ class Division(models.Model):
 
 
 class Department(models.Model):
-    """A government department at one division level (e.g. 西湖区市场监督管理局)."""
+    """A government department at one division level (e.g. 西湖区市场监督管理局).
+
+    ``kind`` says which line of government it belongs to; the authoritative source of a data element
+    (一数一源) is a kind, so that 西湖区公安分局 and 上城区公安分局 are both sources of population data.
+    """
+
+    class Kind(models.TextChoices):
+        MARKET_REGULATION = "market_regulation", _("市场监督管理")
+        PUBLIC_SECURITY = "public_security", _("公安")
+        HUMAN_RESOURCES = "human_resources", _("人力资源和社会保障")
+        HEALTH = "health", _("卫生健康")
+        HOUSING = "housing", _("住房和城乡建设")
+        TAX = "tax", _("税务")
+        CIVIL_AFFAIRS = "civil_affairs", _("民政")
+        ADMINISTRATIVE_APPROVAL = "administrative_approval", _("行政审批")
+        DATA_RESOURCES = "data_resources", _("数据资源管理")
+        SCIENCE_TECHNOLOGY = "science_technology", _("科学技术")
+        ECONOMY_INFORMATION = "economy_information", _("经济和信息化")
+        DEVELOPMENT_REFORM = "development_reform", _("发展和改革")
+        OTHER = "other", _("其他")
 
     code = models.CharField(_("部门编码"), max_length=32, unique=True)
     name = models.CharField(_("部门名称"), max_length=128)
     short_name = models.CharField(_("简称"), max_length=32, blank=True)
+    kind = models.CharField(_("部门类别"), max_length=32, choices=Kind.choices, default=Kind.OTHER, db_index=True)
     division = models.ForeignKey(
         Division, verbose_name=_("所属行政区划"), on_delete=models.PROTECT, related_name="departments"
     )

@@ -1,0 +1,39 @@
+"""The data-element catalogue (数据元目录): loading it and looking elements up by registry field."""
+
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from django.db import transaction
+
+from yiwang.registries.models import DataElement
+
+ELEMENTS_CSV = Path(__file__).resolve().parent / "data" / "elements.csv"
+_FIELDS = ["registry", "field_name", "name", "name_en", "data_type", "format_rule", "unit", "source_kind", "level",
+           "sensitivity", "mask"]  # fmt: skip
+
+
+@transaction.atomic
+def load_elements(path: Path = ELEMENTS_CSV) -> int:
+    """Create or update the elements listed in the catalogue file (idempotent). Returns rows created or changed."""
+    changed = 0
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            values = {f: row[f] for f in _FIELDS}
+            element, created = DataElement.objects.get_or_create(code=row["code"], defaults=values)
+            if not created and any(getattr(element, f) != v for f, v in values.items()):
+                for f, v in values.items():
+                    setattr(element, f, v)
+                element.save()
+                changed += 1
+            changed += created
+    element_for.cache_clear()
+    return changed
+
+
+@lru_cache(maxsize=256)
+def element_for(registry: str, field_name: str) -> DataElement | None:
+    """The element bound to one registry field (cached per process; cleared when the catalogue is loaded)."""
+    return DataElement.objects.filter(registry=registry, field_name=field_name).first()

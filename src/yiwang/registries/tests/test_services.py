@@ -1,0 +1,109 @@
+"""一数一源: only the authoritative source writes; others report discrepancies; history answers "as of"."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from yiwang.accounts.models import Department, User
+from yiwang.core.errors import Conflict, ValidationFailed
+from yiwang.core.models import AuditEntry
+from yiwang.registries.elements import load_elements
+from yiwang.registries.models import DataElement, Discrepancy, RecordVersion
+from yiwang.registries.services import (
+    NotAuthoritative,
+    history,
+    record_as_of,
+    report_discrepancy,
+    resolve_discrepancy,
+    update_record,
+)
+from yiwang.registries.tests import factories
+
+
+@pytest.fixture
+def setup(org):
+    load_elements()
+    hrss = Department.objects.create(
+        code="330106-RSJ", name="西湖区人力资源和社会保障局", division=org.xihu, kind=Department.Kind.HUMAN_RESOURCES
+    )
+    Department.objects.filter(pk=org.xihu_samr.pk).update(kind=Department.Kind.MARKET_REGULATION)
+    org.xihu_samr.refresh_from_db()
+    rep = factories.person(org.xihu_town, name="孙法人")
+    entity = factories.entity(org.xihu_town, rep, name="西湖精密制造有限公司")
+    hr_official = User.objects.create_user(username="hr", password="x" * 12, kind=User.Kind.OFFICIAL, department=hrss)
+    samr_official = User.objects.create_user(
+        username="samr", password="x" * 12, kind=User.Kind.OFFICIAL, department=org.xihu_samr
+    )
+    return entity, hrss, hr_official, samr_official
+
+
+@pytest.mark.django_db
+def test_catalogue_binds_every_registry_field():
+    from yiwang.registries.models import LegalEntity, Person
+
+    load_elements()
+    assert load_elements() == 0  # idempotent
+    for model, registry in ((Person, "person"), (LegalEntity, "entity")):
+        for field in model._meta.concrete_fields:
+            if not field.primary_key:
+                assert DataElement.objects.filter(registry=registry, field_name=field.name).exists(), field.name
+
+
+@pytest.mark.django_db
+def test_source_writes_and_history_answers_as_of(setup):
+    entity, hrss, hr_official, _ = setup
+    update_record(entity, {"headcount": 40}, department=hrss, actor=hr_official, reason="2025 年中参保核定",
+                  valid_from=date(2025, 6, 1))  # fmt: skip
+    update_record(entity, {"headcount": 55}, department=hrss, actor=hr_official, reason="2025 年末参保核定",
+                  valid_from=date(2025, 12, 1))  # fmt: skip
+    assert record_as_of(entity, date(2025, 6, 30))["headcount"] == 40
+    assert record_as_of(entity, date(2025, 5, 31))["headcount"] == 25  # the value it was registered with
+    assert record_as_of(entity, date(2026, 1, 1))["headcount"] == 55
+    assert record_as_of(entity, date(2018, 1, 1)) is None  # before it was founded
+    versions = history(entity)
+    assert [v.version for v in versions] == [0, 1, 2]
+    assert versions[2].changed == ["headcount"] and versions[2].actor == hr_official
+    assert AuditEntry.objects.filter(action="registry.entity.update").count() == 2
+
+
+@pytest.mark.django_db
+def test_non_authoritative_write_is_refused_and_changes_nothing(setup):
+    entity, _hrss, _hr, samr_official = setup
+    with pytest.raises(NotAuthoritative) as exc:
+        update_record(entity, {"name": "新名称有限公司", "headcount": 99}, department=samr_official.department,
+                      actor=samr_official, reason="测试")  # fmt: skip
+    assert exc.value.field == "headcount"
+    assert "权威来源" in str(exc.value.message)
+    entity.refresh_from_db()
+    assert (entity.name, entity.headcount) == ("西湖精密制造有限公司", 25)
+    assert not RecordVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_invalid_value_or_missing_reason_changes_nothing(setup):
+    entity, hrss, hr_official, _ = setup
+    with pytest.raises(ValidationFailed) as exc:
+        update_record(entity, {"headcount": -3}, department=hrss, actor=hr_official, reason="核定")
+    assert exc.value.field == "headcount"
+    with pytest.raises(ValidationFailed) as exc:
+        update_record(entity, {"headcount": 30}, department=hrss, actor=hr_official, reason=" ")
+    assert exc.value.field == "reason"
+    entity.refresh_from_db()
+    assert entity.headcount == 25 and not RecordVersion.objects.exists()
+
+
+@pytest.mark.django_db
+def test_discrepancy_is_resolved_by_the_source_only(setup):
+    entity, hrss, hr_official, samr_official = setup
+    report = report_discrepancy(entity, "headcount", 31, actor=samr_official, department=samr_official.department,
+                                note="现场检查核实从业人数为 31 人")  # fmt: skip
+    assert report.current_value == 25 and report.status == Discrepancy.Status.OPEN
+    with pytest.raises(NotAuthoritative):
+        resolve_discrepancy(report, accept=True, actor=samr_official, resolution="采纳")
+    resolve_discrepancy(report, accept=True, actor=hr_official, resolution="经核实采纳")
+    entity.refresh_from_db()
+    assert entity.headcount == 31
+    with pytest.raises(Conflict):
+        resolve_discrepancy(report, accept=False, actor=hr_official, resolution="重复处理")
