@@ -155,6 +155,34 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# SM4 keys for personal data at rest (id numbers, phones, issuers' private keys) and the HMAC-SM3 key of the blind
+# indexes that keep exact lookup working. YIWANG_FIELD_KEYS="2026a:<32 hex>,2027a:<32 hex>" lists every key that
+# may still be found in the database; YIWANG_FIELD_KEY_CURRENT names the one new data is encrypted with. Rotation:
+# add a key, make it current, run `yiwang rotate_field_keys`, then drop the old one (docs/operations.md).
+# The dev keys below are public: the production profile refuses to start with them.
+_DEV_FIELD_KEYS = "dev2026:000102030405060708090a0b0c0d0e0f"
+_DEV_BLIND_INDEX_KEY = "6465762d626c696e642d696e6465782d6b65792d32303236"
+YIWANG_FIELD_KEYS = {
+    key_id.strip(): key.strip()
+    for key_id, key in (
+        item.split(":", 1)
+        for item in os.environ.get("YIWANG_FIELD_KEYS", "" if PRODUCTION else _DEV_FIELD_KEYS).split(",")
+        if ":" in item
+    )
+}
+YIWANG_FIELD_KEY_CURRENT = os.environ.get("YIWANG_FIELD_KEY_CURRENT", "" if PRODUCTION else "dev2026")
+YIWANG_BLIND_INDEX_KEY = os.environ.get("YIWANG_BLIND_INDEX_KEY", "" if PRODUCTION else _DEV_BLIND_INDEX_KEY)
+if PRODUCTION and (
+    not YIWANG_FIELD_KEYS
+    or YIWANG_FIELD_KEY_CURRENT not in YIWANG_FIELD_KEYS
+    or not YIWANG_BLIND_INDEX_KEY
+    or YIWANG_BLIND_INDEX_KEY == _DEV_BLIND_INDEX_KEY
+    or _DEV_FIELD_KEYS.split(":")[1] in YIWANG_FIELD_KEYS.values()
+):
+    raise RuntimeError(
+        "YIWANG_FIELD_KEYS, YIWANG_FIELD_KEY_CURRENT and YIWANG_BLIND_INDEX_KEY must be set in the production profile"
+    )
+
 # Strict CSP: nothing from other origins, scripts only with this response's nonce.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

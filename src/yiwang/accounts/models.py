@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.fields import BlindIndexField, EncryptedTextField
 from yiwang.core.validators import IdNumberValidator, UsccValidator
 
 
@@ -114,10 +115,9 @@ class User(AbstractUser):
 
     kind = models.CharField(_("用户类型"), max_length=16, choices=Kind.choices, default=Kind.PERSON)
     full_name = models.CharField(_("姓名"), max_length=64, blank=True)
-    id_number = models.CharField(
-        _("公民身份号码"), max_length=18, null=True, blank=True, unique=True, validators=[IdNumberValidator()]
-    )
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    id_number = EncryptedTextField(_("公民身份号码"), null=True, blank=True, validators=[IdNumberValidator()])
+    id_number_index = BlindIndexField(source="id_number", null=True, unique=True)
+    phone = EncryptedTextField(_("手机号码"), blank=True)
     enterprise_uscc = models.CharField(
         _("所属企业统一社会信用代码"), max_length=18, blank=True, validators=[UsccValidator()]
     )

@@ -20,7 +20,7 @@ def me(request: AuthedRequest) -> HttpResponse:
     """The logged-in person's or agent's own registry data, with where it came from."""
     user = request.user
     person = (
-        Person.objects.select_related("division").filter(id_number=user.id_number).first() if user.id_number else None
+        Person.objects.select_related("division").with_id_number(user.id_number).first() if user.id_number else None
     )
     entity = (
         LegalEntity.objects.select_related("division", "industry", "legal_representative")

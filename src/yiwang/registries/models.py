@@ -6,6 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, Division, User
+from yiwang.core.fields import BlindIndexField, EncryptedTextField
+from yiwang.core.identifiers import normalize_identifier
+from yiwang.core.keys import index_of
 from yiwang.core.validators import IdNumberValidator, UsccValidator
 
 
@@ -26,6 +29,12 @@ class Industry(models.Model):
         return f"{self.code} {self.name}"
 
 
+class PersonQuerySet(models.QuerySet["Person"]):
+    def with_id_number(self, value: str) -> PersonQuerySet:
+        """Exact lookup through the blind index (the column itself is encrypted)."""
+        return self.filter(id_number_index=index_of(normalize_identifier(value)))
+
+
 class Person(models.Model):
     """A natural person in the population registry (人口库)."""
 
@@ -33,15 +42,18 @@ class Person(models.Model):
         MALE = "M", _("男")
         FEMALE = "F", _("女")
 
-    id_number = models.CharField(_("公民身份号码"), max_length=18, unique=True, validators=[IdNumberValidator()])
+    id_number = EncryptedTextField(_("公民身份号码"), validators=[IdNumberValidator()])
+    id_number_index = BlindIndexField(source="id_number", unique=True)
     name = models.CharField(_("姓名"), max_length=64)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("出生日期"))
     ethnicity = models.CharField(_("民族"), max_length=16, blank=True)
     division = models.ForeignKey(Division, verbose_name=_("户籍地行政区划"), on_delete=models.PROTECT, related_name="+")
     address = models.CharField(_("户籍地址"), max_length=200)
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    phone = EncryptedTextField(_("手机号码"), blank=True)
     is_deceased = models.BooleanField(_("已死亡"), default=False)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("自然人")

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.accounts.models import Department, User
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from yiwang.core.fields import BlindIndexField, EncryptedTextField
 from yiwang.registries.elements import element_for
 from yiwang.registries.models import DataElement, Discrepancy, LegalEntity, Person, RecordVersion
 
@@ -52,13 +53,27 @@ def _json_value(value: Any) -> Any:
 
 
 def snapshot(record: Record) -> dict[str, Any]:
-    """The record's element-bound fields as JSON-safe values (foreign keys by their key)."""
+    """The record's element-bound fields as JSON-safe values (foreign keys by their key).
+
+    Encrypted fields stay encrypted in the snapshot (history is data at rest too); blind indexes are derived
+    and left out. :func:`unseal` gives the plaintext back.
+    """
     data: dict[str, Any] = {}
     for field in record._meta.concrete_fields:
-        if field.primary_key:
+        if field.primary_key or isinstance(field, BlindIndexField):
             continue
-        data[field.name] = _json_value(getattr(record, field.attname))
+        value = getattr(record, field.attname)
+        data[field.name] = field.get_prep_value(value) if isinstance(field, EncryptedTextField) else _json_value(value)
     return data
+
+
+def unseal(model: type[Record], data: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot with its encrypted fields decrypted."""
+    out = dict(data)
+    for field in model._meta.concrete_fields:
+        if isinstance(field, EncryptedTextField) and out.get(field.name):
+            out[field.name] = field.from_db_value(out[field.name], None, None)
+    return out
 
 
 def _initial_valid_from(record: Record) -> date:
@@ -160,11 +175,11 @@ def record_as_of(record: Record, on: date) -> dict[str, Any] | None:
         .first()
     )
     if version is not None:
-        return dict(version.data)
+        return unseal(type(record), version.data)
     has_history = RecordVersion.objects.filter(registry=registry, record_key=key).exists()
     if has_history or on < _initial_valid_from(record):
         return None
-    return snapshot(record)
+    return unseal(type(record), snapshot(record))
 
 
 def history(record: Record) -> list[RecordVersion]:

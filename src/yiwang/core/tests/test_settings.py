@@ -15,6 +15,9 @@ def test_production_profile_passes_check_deploy(tmp_path):
         "YIWANG_PROFILE": "production",
         "YIWANG_SECRET_KEY": "x" * 20 + "-production-secret-for-the-check-only-" + "y" * 20,
         "YIWANG_ALLOWED_HOSTS": "gov.example.cn",
+        "YIWANG_FIELD_KEYS": "prod1:" + "ab" * 16,
+        "YIWANG_FIELD_KEY_CURRENT": "prod1",
+        "YIWANG_BLIND_INDEX_KEY": "cd" * 32,
         "YIWANG_DATA_DIR": str(tmp_path),
         "DJANGO_SETTINGS_MODULE": "yiwang.settings",
     }
