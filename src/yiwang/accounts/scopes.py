@@ -73,3 +73,27 @@ def in_scope(user: User, obj: Model, **kwargs: str | None) -> bool:
     """Whether one object is inside the caller's scope (same rules as :func:`scope_queryset`)."""
     model = type(obj)
     return scope_queryset(user, model._default_manager.filter(pk=obj.pk), **kwargs).exists()
+
+
+def has_scoped_permission(user: User, permission: str, division_code: str) -> bool:
+    """Whether ``user`` holds ``permission`` (``app_label.codename``) through a role whose scope covers the division.
+
+    Administrators hold every permission everywhere.
+    """
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_administrator:
+        return True
+    app_label, codename = permission.split(".", 1)
+    now = timezone.now()
+    assignments = (
+        RoleAssignment.objects.filter(
+            user=user,
+            valid_from__lte=now,
+            role__permissions__codename=codename,
+            role__permissions__content_type__app_label=app_label,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gt=now))
+        .select_related("division")
+    )
+    return any(division_code.startswith(a.division.prefix) for a in assignments)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import QuerySet
 from ninja import Field, Router, Schema
@@ -11,6 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import NotFound
+from yiwang.registries.access import read_person
 from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.models import LegalEntity, Person
 from yiwang.registries.selectors import entities_for, persons_for
@@ -69,3 +71,19 @@ def get_entity(request: AuthedRequest, uscc: str) -> LegalEntity:
 @paginate(LimitOffsetPagination)
 def list_persons(request: AuthedRequest, q: str = "") -> QuerySet[Person]:
     return persons_for(request.user, query=q)
+
+
+class PersonDetailOut(Schema):
+    id: int
+    masked: bool
+    data: dict[str, Any]
+
+
+@router.get("/persons/{person_id}", response=PersonDetailOut)
+def get_person(request: AuthedRequest, person_id: int, purpose: str = "") -> PersonDetailOut:
+    """One person's registry data: masked by default; in clear only with a stated purpose and the right to."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise NotFound("未找到该人员", field="person")
+    data = read_person(request.user, person, purpose=purpose)
+    return PersonDetailOut(id=person.pk, masked=not purpose.strip(), data=data)

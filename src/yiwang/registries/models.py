@@ -58,6 +58,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("自然人")
         verbose_name_plural = _("自然人")
+        permissions = [("unmask_person", _("为明确目的查看未脱敏的个人信息"))]
         indexes = [models.Index(fields=["division"])]
 
     def __str__(self) -> str:
