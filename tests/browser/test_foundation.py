@@ -23,8 +23,10 @@ def login(page, username: str, password: str = PASSWORD) -> None:
 @pytest.fixture
 def city(org, make_official, admin_user):
     from yiwang.accounts.models import User
+    from yiwang.registries.elements import load_elements
     from yiwang.registries.tests import factories
 
+    load_elements()
     citizen_person = factories.person(org.xihu_town, name="赵市民")
     factories.entity(org.xihu_town, citizen_person, name="西湖数字科技有限公司")
     other = factories.person(org.shangcheng, name="钱上城")
@@ -51,11 +53,17 @@ def test_home_is_accessible_and_switches_language(page, city):
     assert_accessible(page)
 
 
-def test_citizen_sees_own_registry_data(page, city):
+def test_citizen_sees_own_registry_data_and_reports_an_error(page, city):
     login(page, "citizen")
     page.goto("/me/")
     assert page.get_by_text("赵市民").first.is_visible()
-    assert "********" in page.content()  # the ID number is masked
+    assert page.get_by_role("cell", name="公安").first.is_visible()  # 数据来源 of each element
+    assert_accessible(page)
+    row = page.get_by_role("row").filter(has_text="户籍地址")
+    row.locator("summary").click()
+    row.get_by_label("正确的值").fill("北山街道新村 3 号")
+    row.get_by_role("button", name="提交纠错").click()
+    page.wait_for_selector("text=已提交纠错")
     assert_accessible(page)
     response = page.goto("/workbench/")
     assert response is not None and response.status == 403
@@ -74,6 +82,21 @@ def test_official_walks_workbench_inside_scope(page, city):
     page.get_by_role("button", name="查询").click()
     page.wait_for_selector("text=没有符合条件的记录")
     page.goto("/workbench/persons/")
+    assert_accessible(page)
+    page.get_by_role("link", name="赵**").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("个人信息已按数据元规则脱敏").is_visible()
+    assert_accessible(page)
+    page.get_by_label("查看用途").fill("核查申请人户籍信息")
+    page.get_by_role("button", name="查看完整信息").click()
+    page.wait_for_selector("text=本次查看已记入审计日志")
+    assert_accessible(page)
+    page.goto("/workbench/entities/")
+    page.get_by_role("link", name="西湖数字科技有限公司").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("数据来源").first.is_visible()
+    assert_accessible(page)
+    page.goto("/workbench/discrepancies/")
     assert_accessible(page)
 
 

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from yiwang.accounts.http import AuthedRequest
-from yiwang.registries.masking import mask_id_number, mask_phone
+from yiwang.core.errors import DomainError
+from yiwang.portal.forms import ErrorReportForm
 from yiwang.registries.models import LegalEntity, Person
+from yiwang.registries.selectors import provenance_rows
+from yiwang.registries.services import report_discrepancy
 
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/home.html")
 
 
-@login_required
-def me(request: AuthedRequest) -> HttpResponse:
-    """The logged-in person's or agent's own registry data, with where it came from."""
+def _own_records(request: AuthedRequest) -> tuple[Person | None, LegalEntity | None]:
     user = request.user
     person = (
         Person.objects.select_related("division").with_id_number(user.id_number).first() if user.id_number else None
@@ -29,13 +33,48 @@ def me(request: AuthedRequest) -> HttpResponse:
         if user.enterprise_uscc
         else None
     )
+    return person, entity
+
+
+@login_required
+def me(request: AuthedRequest) -> HttpResponse:
+    """The user's own registry data, each element with its authoritative source, and a way to report errors."""
+    person, entity = _own_records(request)
     return render(
         request,
         "portal/me.html",
         {
             "person": person,
-            "masked_id": mask_id_number(person.id_number) if person else "",
-            "masked_phone": mask_phone(person.phone) if person and person.phone else "",
+            "person_rows": provenance_rows(person) if person else [],
             "entity": entity,
+            "entity_rows": provenance_rows(entity) if entity else [],
         },
     )
+
+
+@login_required
+@require_POST
+def report_error(request: AuthedRequest) -> HttpResponse:
+    """Report that an element of one's own record is wrong; it goes to the element's authoritative source."""
+    form = ErrorReportForm(request.POST)
+    person, entity = _own_records(request)
+    if form.is_valid():
+        record = person if form.cleaned_data["registry"] == "person" else entity
+        if record is None:
+            messages.error(request, _("只能对本人或本企业的信息提出纠错"))
+            return redirect("portal:me")
+        try:
+            report_discrepancy(
+                record,
+                form.cleaned_data["field"],
+                form.cleaned_data["value"],
+                actor=request.user,
+                note=form.cleaned_data["note"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("已提交纠错，数据来源部门核实后会更正，并通知您处理结果。"))
+    else:
+        messages.error(request, _("请填写正确的值"))
+    return redirect("portal:me")

@@ -224,6 +224,9 @@ class Discrepancy(models.Model):
 
     element = models.ForeignKey(DataElement, verbose_name=_("数据元"), on_delete=models.PROTECT)
     record_key = models.CharField(_("记录标识"), max_length=64)
+    division = models.ForeignKey(
+        Division, verbose_name=_("记录所在区划"), null=True, on_delete=models.PROTECT, related_name="+"
+    )
     current_value = models.JSONField(_("库中值"), null=True)
     reported_value = models.JSONField(_("报告值"), null=True)
     reported_by_department = models.ForeignKey(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q, QuerySet
 
-from yiwang.accounts.models import User
+from yiwang.accounts.models import Department, User
 from yiwang.accounts.scopes import scope_queryset
 from yiwang.core.identifiers import normalize_identifier
 from yiwang.core.keys import index_of
-from yiwang.registries.models import LegalEntity, Person
+from yiwang.registries.models import DataElement, Discrepancy, LegalEntity, Person
 
 
 def entities_for(user: User, *, query: str = "") -> QuerySet[LegalEntity]:
@@ -23,3 +25,44 @@ def persons_for(user: User, *, query: str = "") -> QuerySet[Person]:
     if query:
         qs = qs.filter(Q(name=query) | Q(id_number_index=index_of(normalize_identifier(query))))
     return qs.order_by("division_id", "pk")
+
+
+@dataclass(frozen=True)
+class ElementRow:
+    """One element of a record as shown to its owner: value and where it came from (数据来源)."""
+
+    field: str
+    label: str
+    value: str
+    source: str
+    element_code: str
+
+
+def provenance_rows(record: Person | LegalEntity) -> list[ElementRow]:
+    """Every element-bound field of ``record`` with its value and authoritative source, in catalogue order."""
+    registry = "person" if isinstance(record, Person) else "entity"
+    rows = []
+    for element in DataElement.objects.filter(registry=registry).order_by("pk"):
+        field = record._meta.get_field(element.field_name)
+        if field.is_relation:
+            value = str(getattr(record, element.field_name))
+        elif getattr(field, "choices", None):
+            value = str(getattr(record, f"get_{element.field_name}_display")())
+        else:
+            raw = getattr(record, element.field_name)
+            value = "、".join(raw) if isinstance(raw, list) else ("" if raw is None else str(raw))
+        source = str(Department.Kind(element.source_kind).label)
+        rows.append(ElementRow(element.field_name, element.name, value, source, element.code))
+    return rows
+
+
+def discrepancies_for(user: User) -> QuerySet[Discrepancy]:
+    """Open discrepancy reports on elements of which the official's department is the authoritative source."""
+    qs = Discrepancy.objects.filter(status=Discrepancy.Status.OPEN).select_related(
+        "element", "reported_by_department", "division"
+    )
+    if user.is_administrator:
+        return qs
+    if user.department is None:
+        return qs.none()
+    return scope_queryset(user, qs.filter(element__source_kind=user.department.kind), department_field=None)

@@ -205,7 +205,7 @@ def report_discrepancy(
     if element is None:
         raise ValidationFailed(format_lazy(_("字段 {field} 未绑定数据元"), field=field_name), field="field")
     discrepancy = Discrepancy.objects.create(
-        element=element, record_key=record_key(record), current_value=_json_value(getattr(record, field_name)),
+        element=element, record_key=record_key(record), division_id=record.division_id, current_value=_json_value(getattr(record, field_name)),
         reported_value=_json_value(reported_value), reported_by=actor, reported_by_department=department, note=note,
     )  # fmt: skip
     audit.record(

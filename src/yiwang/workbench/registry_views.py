@@ -1,0 +1,94 @@
+"""Officials' registry pages: a person's record (masked, or in clear for a stated purpose), an entity's record
+with history and credit, and the inbox of discrepancy reports for the authoritative source to resolve."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from yiwang.accounts.http import AuthedRequest
+from yiwang.core.errors import DomainError, NotFound
+from yiwang.registries.access import PERSON_FIELDS, can_unmask, read_person
+from yiwang.registries.selectors import discrepancies_for, entities_for, persons_for, provenance_rows
+from yiwang.registries.services import history, resolve_discrepancy
+from yiwang.workbench.views import official_required
+
+PERSON_LABELS = {
+    "id_number": gettext_lazy("公民身份号码"), "name": gettext_lazy("姓名"), "gender": gettext_lazy("性别"),
+    "birth_date": gettext_lazy("出生日期"), "ethnicity": gettext_lazy("民族"),
+    "division": gettext_lazy("户籍地行政区划"), "address": gettext_lazy("户籍地址"),
+    "phone": gettext_lazy("手机号码"), "is_deceased": gettext_lazy("死亡标识"),
+}  # fmt: skip
+
+
+@official_required
+def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    person = persons_for(request.user).filter(pk=pk).first()
+    if person is None:
+        raise Http404
+    purpose = request.POST.get("purpose", "") if request.method == "POST" else ""
+    error = ""
+    try:
+        data = read_person(request.user, person, purpose=purpose)
+    except NotFound as exc:
+        raise Http404 from exc
+    except DomainError as exc:
+        error = str(exc.message)
+        data = read_person(request.user, person)
+    context = {
+        "person": person,
+        "rows": [(PERSON_LABELS[f], data[f]) for f in PERSON_FIELDS],
+        "unmasked": bool(purpose) and not error,
+        "can_unmask": can_unmask(request.user, person),
+        "error": error,
+        "purpose": purpose,
+        "versions": history(person),
+    }
+    template = "workbench/_person_card.html" if request.htmx else "workbench/person_detail.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@official_required
+def entity_detail(request: AuthedRequest, uscc: str) -> HttpResponse:
+    entity = entities_for(request.user).filter(uscc=uscc.upper()).select_related("legal_representative").first()
+    if entity is None:
+        raise Http404
+    rows = [r for r in provenance_rows(entity) if r.field != "legal_representative"]
+    return render(
+        request,
+        "workbench/entity_detail.html",
+        {
+            "entity": entity,
+            "rows": rows,
+            "versions": history(entity),
+            "credit": entity.credit.select_related("department").all(),
+            "rating": entity.ratings.first(),
+        },
+    )
+
+
+@official_required
+def discrepancies(request: AuthedRequest) -> HttpResponse:
+    return render(request, "workbench/discrepancies.html", {"reports": discrepancies_for(request.user)[:200]})
+
+
+@official_required
+@require_POST
+def resolve(request: AuthedRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(discrepancies_for(request.user), pk=pk)
+    try:
+        resolve_discrepancy(
+            report,
+            accept=request.POST.get("decision") == "accept",
+            actor=request.user,
+            resolution=request.POST.get("resolution", ""),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("已处理该数据异议"))
+    return redirect("workbench:discrepancies")
