@@ -10,8 +10,10 @@ from ninja.security import django_auth
 from yiwang import __version__
 from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.tokens import ApiTokenAuth
+from yiwang.certificates.api import router as certificates_router
 from yiwang.core.errors import DomainError
 from yiwang.registries.api import router as registries_router
+from yiwang.registries.govstack import router as govstack_router
 
 api = NinjaAPI(
     title="Yiwang API",
@@ -64,3 +66,5 @@ def health(request: HttpRequest):
 
 
 api.add_router("/registries", registries_router)
+api.add_router("/govstack", govstack_router)
+api.add_router("/certificates", certificates_router)

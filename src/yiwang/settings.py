@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "yiwang.core",
     "yiwang.accounts",
     "yiwang.registries",
+    "yiwang.certificates",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",
@@ -152,6 +153,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = DATA_DIR / "media"
+
+# The public address printed in QR codes of e-certificates; empty = the host of the request.
+YIWANG_PUBLIC_BASE_URL = os.environ.get("YIWANG_PUBLIC_BASE_URL", "")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -10,6 +10,7 @@ admin.site.site_title = _("一网 Yiwang")
 urlpatterns = [
     path("", include("yiwang.portal.urls")),
     path("accounts/", include("yiwang.accounts.urls")),
+    path("certificates/", include("yiwang.certificates.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     path("workbench/audit/", include("yiwang.workbench.audit_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -148,8 +148,10 @@ class _Row:
             self.fail(name, _("日期格式应为 YYYY-MM-DD"))
             return None
 
-    def number(self, name: str, *, integer: bool = False) -> Decimal | int | None:
+    def number(self, name: str, *, integer: bool = False, required: bool = True) -> Decimal | int | None:
         value = self.raw.get(name, "")
+        if not value and not required:
+            return None
         try:
             number = Decimal(value)
         except InvalidOperation:
@@ -213,9 +215,9 @@ def _parse_entity(row: _Row, divisions: set[str], industries: set[str]) -> dict[
         "address": row.text("address", 200),
         "status": row.choice("status", LegalEntity.Status.values),
         "founding_date": row.date("founding_date"),
-        "size": row.choice("size", LegalEntity.Size.values),
-        "headcount": row.number("headcount", integer=True),
-        "annual_revenue": row.number("annual_revenue"),
+        "size": row.choice("size", ["", *LegalEntity.Size.values]),
+        "headcount": row.number("headcount", integer=True, required=False),
+        "annual_revenue": row.number("annual_revenue", required=False),
     }
     if values["division_id"] and values["division_id"] not in divisions:
         row.fail("division", _("行政区划代码不存在：%(code)s") % {"code": values["division_id"]})

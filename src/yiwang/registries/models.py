@@ -99,9 +99,12 @@ class LegalEntity(models.Model):
     address = models.CharField(_("住所"), max_length=200)
     status = models.CharField(_("登记状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     founding_date = models.DateField(_("成立日期"))
-    size = models.CharField(_("企业规模"), max_length=8, choices=Size.choices)
-    headcount = models.PositiveIntegerField(_("从业人数"))
-    annual_revenue = models.DecimalField(_("年营业收入（万元）"), max_digits=16, decimal_places=2)
+    # Reported after registration by their own sources (统计, 人社, 税务): unknown for a newly founded entity.
+    size = models.CharField(_("企业规模"), max_length=8, choices=Size.choices, blank=True)
+    headcount = models.PositiveIntegerField(_("从业人数"), null=True, blank=True)
+    annual_revenue = models.DecimalField(
+        _("年营业收入（万元）"), max_digits=16, decimal_places=2, null=True, blank=True
+    )
     tax_paid = models.DecimalField(_("上年度纳税额（万元）"), max_digits=16, decimal_places=2, null=True, blank=True)
     social_insurance_headcount = models.PositiveIntegerField(_("社保参保人数"), null=True, blank=True)
     tags = models.JSONField(_("标签"), default=list, blank=True)

@@ -136,9 +136,14 @@ def update_record(
     version = _next_version(registry, key)
     if version == 0:  # the state before the first recorded change, from when the record began
         RecordVersion.objects.create(
-            registry=registry, record_key=key, version=0, valid_from=_initial_valid_from(record),
-            data=snapshot(record), changed=[], reason=str(_("建档")),
-        )  # fmt: skip
+            registry=registry,
+            record_key=key,
+            version=0,
+            valid_from=_initial_valid_from(record),
+            data=snapshot(record),
+            changed=[],
+            reason=str(_("建档")),
+        )
         version = 1
     for name, value in changes.items():
         field = record._meta.get_field(name)
@@ -150,9 +155,16 @@ def update_record(
         raise ValidationFailed(messages[0], field=field_name) from exc
     record.save()
     new = RecordVersion.objects.create(
-        registry=registry, record_key=key, version=version, valid_from=valid_from or timezone.localdate(),
-        data=snapshot(record), changed=sorted(changes), department=department, actor=actor, reason=reason,
-    )  # fmt: skip
+        registry=registry,
+        record_key=key,
+        version=version,
+        valid_from=valid_from or timezone.localdate(),
+        data=snapshot(record),
+        changed=sorted(changes),
+        department=department,
+        actor=actor,
+        reason=reason,
+    )
     audit.record(
         f"registry.{registry}.update",
         actor=actor,
@@ -161,6 +173,46 @@ def update_record(
         data={"version": version, "fields": sorted(changes), "department": department.code},
     )
     return new
+
+
+@transaction.atomic
+def create_record(
+    model: type[Record], values: dict[str, Any], *, department: Department, actor: User, reason: str
+) -> Record:
+    """Create a registry record as the authoritative source of every element given (version 0 = 建档)."""
+    if not reason.strip():
+        raise ValidationFailed(_("请填写变更原因"), field="reason", code="reason_required")
+    registry = DataElement.Registry.PERSON if model is Person else DataElement.Registry.ENTITY
+    _check_authority(registry, list(values), department)
+    if actor.department_id != department.pk and not actor.is_administrator:
+        raise PermissionDenied(_("只能以本部门名义修改基础库"), field="department")
+    record = model()
+    for name, value in values.items():
+        field = record._meta.get_field(name)
+        setattr(record, field.attname if field.is_relation else name, value)
+    try:
+        record.full_clean(validate_unique=True)
+    except ValidationError as exc:
+        field_name, messages = next(iter(exc.message_dict.items()))
+        raise ValidationFailed(messages[0], field=field_name) from exc
+    if isinstance(record, Person) and Person.objects.with_id_number(record.id_number).exists():
+        raise Conflict(_("该公民身份号码已在人口库中"), field="id_number")
+    record.save()
+    RecordVersion.objects.create(
+        registry=registry,
+        record_key=record_key(record),
+        version=0,
+        valid_from=_initial_valid_from(record),
+        data=snapshot(record),
+        changed=sorted(values),
+        department=department,
+        actor=actor,
+        reason=reason,
+    )
+    audit.record(
+        f"registry.{registry}.create", actor=actor, obj=record, reason=reason, data={"department": department.code}
+    )
+    return record
 
 
 def record_as_of(record: Record, on: date) -> dict[str, Any] | None:
@@ -205,9 +257,15 @@ def report_discrepancy(
     if element is None:
         raise ValidationFailed(format_lazy(_("字段 {field} 未绑定数据元"), field=field_name), field="field")
     discrepancy = Discrepancy.objects.create(
-        element=element, record_key=record_key(record), division_id=record.division_id, current_value=_json_value(getattr(record, field_name)),
-        reported_value=_json_value(reported_value), reported_by=actor, reported_by_department=department, note=note,
-    )  # fmt: skip
+        element=element,
+        record_key=record_key(record),
+        division_id=record.division_id,
+        current_value=_json_value(getattr(record, field_name)),
+        reported_value=_json_value(reported_value),
+        reported_by=actor,
+        reported_by_department=department,
+        note=note,
+    )
     audit.record(
         "registry.discrepancy.report",
         actor=actor,
@@ -246,6 +304,7 @@ def resolve_discrepancy(discrepancy: Discrepancy, *, accept: bool, actor: User, 
     discrepancy.resolved_by = actor
     discrepancy.resolution = resolution
     discrepancy.save()
-    audit.record("registry.discrepancy.resolve", actor=actor, obj=discrepancy, reason=resolution,
-                 data={"accepted": accept})  # fmt: skip
+    audit.record(
+        "registry.discrepancy.resolve", actor=actor, obj=discrepancy, reason=resolution, data={"accepted": accept}
+    )
     return discrepancy

@@ -18,11 +18,16 @@ from yiwang.registries.services import history, resolve_discrepancy
 from yiwang.workbench.views import official_required
 
 PERSON_LABELS = {
-    "id_number": gettext_lazy("公民身份号码"), "name": gettext_lazy("姓名"), "gender": gettext_lazy("性别"),
-    "birth_date": gettext_lazy("出生日期"), "ethnicity": gettext_lazy("民族"),
-    "division": gettext_lazy("户籍地行政区划"), "address": gettext_lazy("户籍地址"),
-    "phone": gettext_lazy("手机号码"), "is_deceased": gettext_lazy("死亡标识"),
-}  # fmt: skip
+    "id_number": gettext_lazy("公民身份号码"),
+    "name": gettext_lazy("姓名"),
+    "gender": gettext_lazy("性别"),
+    "birth_date": gettext_lazy("出生日期"),
+    "ethnicity": gettext_lazy("民族"),
+    "division": gettext_lazy("户籍地行政区划"),
+    "address": gettext_lazy("户籍地址"),
+    "phone": gettext_lazy("手机号码"),
+    "is_deceased": gettext_lazy("死亡标识"),
+}
 
 
 @official_required

@@ -26,10 +26,15 @@ from yiwang.registries.models import Industry, LegalEntity, Person, RecordVersio
 def _person_row(n: int, division: str = "330106001", **overrides: str) -> dict[str, str]:
     birth = date(1970 + n % 40, 1 + n % 12, 1 + n % 28)
     row = {
-        "id_number": make_id_number("330106", birth, 100 + 2 * n + 1), "name": f"测试{n}", "gender": "M",
-        "birth_date": birth.isoformat(), "ethnicity": "汉族", "division": division,
-        "address": f"浙江省杭州市西湖区北山街道{n}号", "phone": f"1390000{n:04d}",
-    }  # fmt: skip
+        "id_number": make_id_number("330106", birth, 100 + 2 * n + 1),
+        "name": f"测试{n}",
+        "gender": "M",
+        "birth_date": birth.isoformat(),
+        "ethnicity": "汉族",
+        "division": division,
+        "address": f"浙江省杭州市西湖区北山街道{n}号",
+        "phone": f"1390000{n:04d}",
+    }
     row.update(overrides)
     return row
 
@@ -95,11 +100,20 @@ def test_xlsx_and_entities(tmp_path, steward):
     workbook.save(tmp_path / "persons.xlsx")
     assert import_persons(tmp_path / "persons.xlsx", actor=steward).created == 3
     entity = {
-        "uscc": make_uscc("9", "1", "330106", "MA2H0001"), "name": "西湖软件有限公司", "entity_type": "limited",
-        "legal_representative": person_rows[0]["id_number"], "registered_capital": "100", "industry": "65",
-        "division": "330106001", "address": "北山街道 1 号", "status": "active", "founding_date": "2020-01-01",
-        "size": "small", "headcount": "12", "annual_revenue": "300.5",
-    }  # fmt: skip
+        "uscc": make_uscc("9", "1", "330106", "MA2H0001"),
+        "name": "西湖软件有限公司",
+        "entity_type": "limited",
+        "legal_representative": person_rows[0]["id_number"],
+        "registered_capital": "100",
+        "industry": "65",
+        "division": "330106001",
+        "address": "北山街道 1 号",
+        "status": "active",
+        "founding_date": "2020-01-01",
+        "size": "small",
+        "headcount": "12",
+        "annual_revenue": "300.5",
+    }
     unknown_rep = dict(
         entity, uscc=make_uscc("9", "1", "330106", "MA2H0002"), legal_representative="11010519491231002X"
     )
@@ -117,8 +131,9 @@ def test_only_the_source_imports(tmp_path, org, make_official):
     load_elements()
     samr = make_official("samr", org.xihu_samr)
     with pytest.raises(PermissionDenied):
-        import_persons(_write_csv(tmp_path / "p.csv", PERSON_COLUMNS, [_person_row(1)]), actor=samr,
-                       department=org.xihu_samr)  # fmt: skip
+        import_persons(
+            _write_csv(tmp_path / "p.csv", PERSON_COLUMNS, [_person_row(1)]), actor=samr, department=org.xihu_samr
+        )
 
 
 @pytest.mark.django_db

@@ -55,10 +55,22 @@ def test_catalogue_binds_every_registry_field():
 @pytest.mark.django_db
 def test_source_writes_and_history_answers_as_of(setup):
     entity, hrss, hr_official, _ = setup
-    update_record(entity, {"headcount": 40}, department=hrss, actor=hr_official, reason="2025 年中参保核定",
-                  valid_from=date(2025, 6, 1))  # fmt: skip
-    update_record(entity, {"headcount": 55}, department=hrss, actor=hr_official, reason="2025 年末参保核定",
-                  valid_from=date(2025, 12, 1))  # fmt: skip
+    update_record(
+        entity,
+        {"headcount": 40},
+        department=hrss,
+        actor=hr_official,
+        reason="2025 年中参保核定",
+        valid_from=date(2025, 6, 1),
+    )
+    update_record(
+        entity,
+        {"headcount": 55},
+        department=hrss,
+        actor=hr_official,
+        reason="2025 年末参保核定",
+        valid_from=date(2025, 12, 1),
+    )
     assert record_as_of(entity, date(2025, 6, 30))["headcount"] == 40
     assert record_as_of(entity, date(2025, 5, 31))["headcount"] == 25  # the value it was registered with
     assert record_as_of(entity, date(2026, 1, 1))["headcount"] == 55
@@ -73,8 +85,13 @@ def test_source_writes_and_history_answers_as_of(setup):
 def test_non_authoritative_write_is_refused_and_changes_nothing(setup):
     entity, _hrss, _hr, samr_official = setup
     with pytest.raises(NotAuthoritative) as exc:
-        update_record(entity, {"name": "新名称有限公司", "headcount": 99}, department=samr_official.department,
-                      actor=samr_official, reason="测试")  # fmt: skip
+        update_record(
+            entity,
+            {"name": "新名称有限公司", "headcount": 99},
+            department=samr_official.department,
+            actor=samr_official,
+            reason="测试",
+        )
     assert exc.value.field == "headcount"
     assert "权威来源" in str(exc.value.message)
     entity.refresh_from_db()
@@ -98,8 +115,14 @@ def test_invalid_value_or_missing_reason_changes_nothing(setup):
 @pytest.mark.django_db
 def test_discrepancy_is_resolved_by_the_source_only(setup):
     entity, _hrss, hr_official, samr_official = setup
-    report = report_discrepancy(entity, "headcount", 31, actor=samr_official, department=samr_official.department,
-                                note="现场检查核实从业人数为 31 人")  # fmt: skip
+    report = report_discrepancy(
+        entity,
+        "headcount",
+        31,
+        actor=samr_official,
+        department=samr_official.department,
+        note="现场检查核实从业人数为 31 人",
+    )
     assert report.current_value == 25 and report.status == Discrepancy.Status.OPEN
     with pytest.raises(NotAuthoritative):
         resolve_discrepancy(report, accept=True, actor=samr_official, resolution="采纳")

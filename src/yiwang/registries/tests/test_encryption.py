@@ -66,3 +66,17 @@ def test_blind_index_is_keyed():
     first = index_of(value)
     with override_settings(YIWANG_BLIND_INDEX_KEY="ab" * 32):
         assert index_of(value) != first
+
+
+@pytest.mark.django_db
+def test_dumpdata_holds_ciphertext_and_loaddata_restores(org, tmp_path):
+    from django.core import serializers
+
+    person = factories.person(org.xihu_town, name="秦备份")
+    dump = serializers.serialize("json", Person.objects.filter(pk=person.pk))
+    assert person.id_number not in dump and person.phone not in dump
+    Person.objects.filter(pk=person.pk).delete()
+    for obj in serializers.deserialize("json", dump):
+        obj.save()
+    restored = Person.objects.with_id_number(person.id_number).get()
+    assert (restored.id_number, restored.phone) == (person.id_number, person.phone)

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from yiwang.certificates import views
+
+app_name = "certificates"
+urlpatterns = [
+    path("verify/", views.verify, name="verify"),
+    path("verify/<str:number>/", views.verify_number, name="verify_number"),
+    path("mine/", views.mine, name="mine"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/pdf/", views.pdf, name="pdf"),
+]
