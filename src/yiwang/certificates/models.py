@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.accounts.models import Department
 from yiwang.certificates.schema import check_schema
 from yiwang.core.errors import ValidationFailed
-from yiwang.core.fields import EncryptedTextField
+from yiwang.core.fields import BlindIndexField, EncryptedTextField
 
 #: Version of the canonical serialisation that is signed; part of the signed bytes so the format can evolve.
 CANONICAL_FORMAT = 1
@@ -131,9 +131,9 @@ class Certificate(models.Model):
     cert_type = models.ForeignKey(
         CertificateType, verbose_name=_("证照类型"), on_delete=models.PROTECT, related_name="certificates"
     )
-    holder_id = models.CharField(
-        _("持证主体代码"), max_length=18, db_index=True, help_text=_("公民身份号码或统一社会信用代码")
-    )
+    # A person's ID number is personal data at rest: encrypted, found through its blind index.
+    holder_id = EncryptedTextField(_("持证主体代码"), help_text=_("公民身份号码或统一社会信用代码"))
+    holder_index = BlindIndexField(source="holder_id", db_index=True)
     holder_name = models.CharField(_("持证主体名称"), max_length=128)
     department = models.ForeignKey(
         Department, verbose_name=_("发证部门"), on_delete=models.PROTECT, related_name="certificates"

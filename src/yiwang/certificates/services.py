@@ -31,9 +31,10 @@ from yiwang.certificates.models import (
 from yiwang.certificates.schema import check_schema, validate_content
 from yiwang.core import audit
 from yiwang.core.audit import canonical_data
-from yiwang.core.crypto import sm2_generate_keypair, sm2_sign, sm2_verify, sm3_hex
+from yiwang.core.crypto import InvalidToken, sm2_generate_keypair, sm2_sign, sm2_verify, sm3_hex
 from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.identifiers import normalize_identifier, validate_id_number, validate_uscc
+from yiwang.core.keys import index_of
 
 __all__ = [
     "VerificationResult",
@@ -296,7 +297,11 @@ def verify_certificate(number_or_cert: str | Certificate) -> VerificationResult:
     else:
         number = normalize_identifier(number_or_cert or "")
         rows = rows.filter(number=number)
-    cert = rows.first()
+    tampered = gettext("该电子证照的数据与发证部门的签名不符，可能已被篡改，请勿采信，并向发证部门核实。")
+    try:
+        cert = rows.first()
+    except InvalidToken:  # an encrypted column was overwritten in the database
+        return VerificationResult(number, VerificationStatus.TAMPERED, tampered)
     if cert is None:
         return VerificationResult(
             number,
@@ -304,8 +309,7 @@ def verify_certificate(number_or_cert: str | Certificate) -> VerificationResult:
             gettext("未找到编号为 %(number)s 的电子证照，请核对编号。") % {"number": number},
         )
     if not _signature_holds(cert):
-        message = gettext("该电子证照的数据与发证部门的签名不符，可能已被篡改，请勿采信，并向发证部门核实。")
-        return VerificationResult(cert.number, VerificationStatus.TAMPERED, message)
+        return VerificationResult(cert.number, VerificationStatus.TAMPERED, tampered)
     details = {"type": cert.cert_type.name, "department": cert.department.name}
     if cert.status == Certificate.Status.REVOKED:
         details["date"] = f"{timezone.localtime(cert.revoked_at):%Y-%m-%d}" if cert.revoked_at else ""
@@ -332,7 +336,7 @@ def verification_path(number: str) -> str:
 
 def certificates_of(holder_id: str) -> QuerySet[Certificate]:
     """The certificates held by one person or enterprise (证照夹), newest first."""
-    return Certificate.objects.filter(holder_id=normalize_identifier(holder_id or "")).select_related(
+    return Certificate.objects.filter(holder_index=index_of(normalize_identifier(holder_id or ""))).select_related(
         "cert_type", "department"
     )
 
@@ -354,7 +358,8 @@ def visible_certificates(user: Any) -> QuerySet[Certificate]:
     if not getattr(user, "is_authenticated", False):
         return base.none()
     scoped = scope_queryset(user, base, division_field="department__division", department_field="department")
-    return (scoped | base.filter(holder_id__in=holder_ids_of(user))).distinct()
+    own = [index_of(normalize_identifier(h)) for h in holder_ids_of(user)]
+    return (scoped | base.filter(holder_index__in=own)).distinct()
 
 
 def get_visible_certificate(user: Any, number: str) -> Certificate:
