@@ -1,0 +1,121 @@
+"""Seeding the demo city into the registries."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from yiwang.accounts.models import Department, Division, RoleAssignment, User
+from yiwang.demo.seeding import DEMO_PASSWORD, seed_demo_city
+from yiwang.registries.models import Industry, LegalEntity, Person
+
+PERSONS, ENTERPRISES = 200, 40
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _snapshot():
+    return (
+        sorted(Person.objects.values_list("id_number", "name", "birth_date", "division_id", "address")),
+        sorted(
+            LegalEntity.objects.values_list(
+                "uscc", "name", "legal_representative__id_number", "size", "headcount", "annual_revenue", "tags"
+            )
+        ),
+        sorted(Department.objects.values_list("code", "name", "division_id", "parent__code")),
+        sorted(User.objects.values_list("username", "kind", "id_number", "enterprise_uscc", "department__code")),
+        sorted(RoleAssignment.objects.values_list("user__username", "role__code", "department__code", "division_id")),
+    )
+
+
+@pytest.mark.django_db
+def test_seeding_fills_the_registries():
+    report = seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
+
+    assert (report.persons_created, report.enterprises_created) == (PERSONS, ENTERPRISES)
+    assert Person.objects.count() == PERSONS and LegalEntity.objects.count() == ENTERPRISES
+    assert Division.objects.filter(code__startswith="33", level=Division.Level.TOWNSHIP).count() == 1387
+    assert Industry.objects.filter(parent__isnull=True).count() == 20 and Industry.objects.count() == 117
+    assert not Person.objects.exclude(division__code__startswith="3301").exists()
+    assert not Person.objects.exclude(division__level=Division.Level.TOWNSHIP).exists()
+    assert all(e.legal_representative.birth_date < e.founding_date for e in LegalEntity.objects.all())
+
+
+@pytest.mark.django_db
+def test_departments_for_the_city_and_each_county():
+    seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
+
+    assert Department.objects.count() == 8 * (1 + 13)  # 杭州市 and its 13 counties
+    xihu = Department.objects.get(code="330106-SCJGJ")
+    assert (xihu.name, xihu.division_id, xihu.parent.code) == ("西湖区市场监督管理局", "330106", "330100-SCJGJ")
+    assert Department.objects.get(code="330100-WJW").name == "杭州市卫生健康委员会"
+    assert xihu.kind == Department.Kind.MARKET_REGULATION
+    assert Department.objects.get(code="330102-GAJ").name == "杭州市公安局上城区分局"
+    assert set(Department.objects.values_list("kind", flat=True)) == {
+        "market_regulation", "public_security", "human_resources", "health", "housing", "tax", "civil_affairs",
+        "data_resources",
+    }  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_demo_logins_have_their_kinds_and_scopes():
+    report = seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
+    users = {u.username: u for u in User.objects.all()}
+
+    assert {login.username for login in report.logins} == set(users)
+    assert all(
+        login.password == DEMO_PASSWORD and users[login.username].check_password(DEMO_PASSWORD)
+        for login in report.logins
+    )
+    citizen = users["demo-citizen"]
+    assert citizen.kind == User.Kind.PERSON and Person.objects.with_id_number(citizen.id_number).exists()
+    agent = users["demo-agent"]
+    entity = LegalEntity.objects.get(uscc=agent.enterprise_uscc)
+    assert agent.kind == User.Kind.AGENT and entity.legal_representative.id_number == agent.id_number
+    for username, department_code, division_code in (
+        ("demo-330106-scjgj", "330106-SCJGJ", "330106"),
+        ("demo-330102-gaj", "330102-GAJ", "330102"),
+    ):
+        official = users[username]
+        assert official.kind == User.Kind.OFFICIAL and official.department.code == department_code
+        scopes = set(official.assignments.values_list("role__code", "department__code", "division_id"))
+        assert scopes == {("acceptor", department_code, division_code), ("approver", department_code, division_code)}
+    admin = users["demo-admin"]
+    assert admin.kind == User.Kind.ADMIN and admin.is_staff and admin.is_superuser
+
+
+@pytest.mark.django_db
+def test_seeding_twice_with_the_same_seed_changes_nothing():
+    seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
+    before = _snapshot()
+
+    again = seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
+
+    assert again.generation_skipped and (again.persons_created, again.enterprises_created) == (0, 0)
+    assert (again.divisions_written, again.industries_written) == (0, 0)
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_an_interrupted_seed_is_completed_without_duplicates():
+    seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
+    before = _snapshot()
+    LegalEntity.objects.filter(pk__in=LegalEntity.objects.order_by("-pk").values("pk")[:10]).delete()
+
+    report = seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
+
+    assert not report.generation_skipped and report.enterprises_created == 10 and report.persons_created == 0
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_seed_command_prints_the_logins(capsys):
+    call_command("seed", persons=PERSONS, enterprises=ENTERPRISES, seed=5)
+
+    out = capsys.readouterr().out
+    assert "杭州市" in out and DEMO_PASSWORD in out
+    for username in ("demo-citizen", "demo-agent", "demo-330106-scjgj", "demo-330102-gaj", "demo-admin"):
+        assert username in out
