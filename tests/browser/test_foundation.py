@@ -45,6 +45,9 @@ def city(org, make_official, admin_user):
 def test_home_is_accessible_and_switches_language(page, city):
     page.goto("/")
     assert page.locator("html").get_attribute("lang") == "zh-CN"
+    # The vendored stylesheet and our colours are served (no CDN): the header has the platform blue.
+    header_colour = page.locator("header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header_colour == "rgb(11, 78, 162)"
     assert_accessible(page)
     page.get_by_label("语言").select_option("en")
     page.get_by_role("button", name="切换").click()

@@ -22,6 +22,7 @@ from yiwang.accounts.models import Department, Division, RoleAssignment, User
 from yiwang.accounts.roles import ensure_default_roles
 from yiwang.core.keys import index_of
 from yiwang.demo.generator import DEFAULT_AS_OF, CityGenerator, EnterpriseRecord, PersonRecord
+from yiwang.registries.elements import load_elements
 from yiwang.registries.industries import load_industries
 from yiwang.registries.models import LegalEntity, Person
 
@@ -121,6 +122,7 @@ def seed_demo_city(
     clock = time.perf_counter()
     report.divisions_written = load_divisions(province_prefixes=None if all_divisions else [city_code[:2]])
     report.industries_written = load_industries()
+    load_elements()
     report.seconds["reference data"] = time.perf_counter() - clock
     say(f"reference data: {report.divisions_written} divisions, {report.industries_written} industries written")
 
