@@ -240,11 +240,14 @@ def _changed_fields(old: Any, new: Any, names: list[str]) -> list[str]:
 
 
 def import_persons(path: Path, *, actor: User, department: Department | None = None, reason: str = "") -> ImportReport:
-    """Import the population registry from a file; see the module docstring. Raises ImportRejected on bad rows."""
+    """Import the population registry from a file; see the module docstring. Raises ImportRejected on bad rows.
+
+    Two passes over the file keep memory flat at any size: the first validates every row (and finds duplicate
+    ID numbers), the second writes in batches inside one transaction.
+    """
     _check_importer(DataElement.Registry.PERSON, actor, department)
     report = ImportReport(registry="person")
     divisions = set(Division.objects.values_list("code", flat=True))
-    parsed: list[tuple[int, Person]] = []
     seen: dict[str, int] = {}
     for line, raw in enumerate(read_rows(path), start=2):
         report.rows += 1
@@ -256,33 +259,19 @@ def import_persons(path: Path, *, actor: User, department: Department | None = N
             row.fail("id_number", _("与第 %(line)d 行重复") % {"line": seen[person.id_number]})
             continue
         seen[person.id_number] = line
-        parsed.append((line, person))
     if report.errors:
         raise ImportRejected(report)
-    fields = ["name", "gender", "birth_date", "ethnicity", "division_id", "address", "phone"]
+    del seen
     with transaction.atomic():
-        for start in range(0, len(parsed), BATCH):
-            chunk = [p for _line, p in parsed[start : start + BATCH]]
-            indexes = {index_of(p.id_number): p for p in chunk}
-            existing = {
-                e.id_number_index: e
-                for batch in _batched(list(indexes), 900)
-                for e in Person.objects.filter(id_number_index__in=batch)
-            }
-            new = [p for idx, p in indexes.items() if idx not in existing]
-            Person.objects.bulk_create(new, batch_size=BATCH)
-            report.created += len(new)
-            changed = []
-            for idx, old in existing.items():
-                diff = _changed_fields(old, indexes[idx], fields)
-                if not diff:
-                    report.unchanged += 1
-                    continue
-                for name in diff:
-                    setattr(old, name, getattr(indexes[idx], name))
-                changed.append((old, diff))
-            _update_versioned(Person, "person", changed, fields, actor, department, reason, key=lambda p: str(p.pk))
-            report.updated += len(changed)
+        batch: list[Person] = []
+        for line, raw in enumerate(read_rows(path), start=2):
+            person = _parse_person(_Row(line, raw, []), divisions)
+            assert person is not None  # validated in the first pass
+            batch.append(person)
+            if len(batch) >= BATCH:
+                _write_persons(batch, report, actor, department, reason)
+                batch = []
+        _write_persons(batch, report, actor, department, reason)
         audit.record(
             "registry.person.import",
             actor=actor,
@@ -291,6 +280,36 @@ def import_persons(path: Path, *, actor: User, department: Department | None = N
             data=_summary(report, path),
         )
     return report
+
+
+_PERSON_FIELDS = ["name", "gender", "birth_date", "ethnicity", "division_id", "address", "phone"]
+
+
+def _write_persons(
+    chunk: list[Person], report: ImportReport, actor: User, department: Department | None, reason: str
+) -> None:
+    if not chunk:
+        return
+    indexes = {index_of(p.id_number): p for p in chunk}
+    existing = {
+        e.id_number_index: e
+        for batch in _batched(list(indexes), 900)
+        for e in Person.objects.filter(id_number_index__in=batch)
+    }
+    new = [p for idx, p in indexes.items() if idx not in existing]
+    Person.objects.bulk_create(new, batch_size=BATCH)
+    report.created += len(new)
+    changed = []
+    for idx, old in existing.items():
+        diff = _changed_fields(old, indexes[idx], _PERSON_FIELDS)
+        if not diff:
+            report.unchanged += 1
+            continue
+        for name in diff:
+            setattr(old, name, getattr(indexes[idx], name))
+        changed.append((old, diff))
+    _update_versioned(Person, "person", changed, _PERSON_FIELDS, actor, department, reason, key=lambda p: str(p.pk))
+    report.updated += len(changed)
 
 
 def import_entities(path: Path, *, actor: User, department: Department | None = None, reason: str = "") -> ImportReport:
