@@ -55,7 +55,7 @@ class EncryptedTextField(models.TextField):
             return value
         return field_cipher().encrypt(str(value), context=self.context)
 
-    def get_lookup(self, lookup_name: str):  # type: ignore[no-untyped-def]
+    def get_lookup(self, lookup_name: str):
         if lookup_name not in {"isnull"}:
             return None  # an equality on ciphertext could never match: use the blind index
         return super().get_lookup(lookup_name)
@@ -70,7 +70,7 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("editable", False)
         super().__init__(*args, **kwargs)
 
-    def deconstruct(self) -> tuple[str, str, list[Any], dict[str, Any]]:
+    def deconstruct(self) -> Any:
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
         kwargs.pop("editable", None)

@@ -29,7 +29,7 @@ from yiwang.registries.services import create_record, update_record
 
 router = Router(tags=["govstack"])
 VERSION = "1.0"
-REGISTRIES = {"population": Person, "legal-entities": LegalEntity}
+REGISTRIES: dict[str, type[Person] | type[LegalEntity]] = {"population": Person, "legal-entities": LegalEntity}
 ENTITY_FIELDS = [
     "uscc",
     "name",
@@ -255,6 +255,7 @@ def read_value(
     _model(registryname, versionnumber)
     if ext != "json":
         raise ValidationFailed(_("仅支持 json 格式"), field="ext")
+    record: Person | LegalEntity | None
     if registryname == "population":
         record = persons_for(request.user).filter(pk=int(record_id) if record_id.isdigit() else 0).first()
     else:

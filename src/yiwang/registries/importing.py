@@ -121,7 +121,7 @@ class _Row:
     """Collects one row's parsed values and all its errors."""
 
     def __init__(self, line: int, raw: dict[str, str], errors: list[RowError]) -> None:
-        self.line, self.raw, self.errors, self.values = line, raw, errors, {}
+        self.line, self.raw, self.errors = line, raw, errors
 
     def fail(self, name: str, message: str) -> None:
         if len(self.errors) < MAX_REPORTED_ERRORS:
@@ -188,7 +188,7 @@ def _parse_person(row: _Row, divisions: set[str]) -> Person | None:
         row.fail("phone", _("手机号码应为 11 位数字"))
     address = row.text("address", 200)
     ethnicity = row.text("ethnicity", 16, required=False)
-    if len(row.errors) > before:
+    if len(row.errors) > before or birth is None:
         return None
     return Person(
         id_number=id_number,
@@ -388,7 +388,7 @@ def _update_versioned(
         return
     model.objects.bulk_update([obj for obj, _diff in changed], fields, batch_size=1000)
     keys = [key(obj) for obj, _diff in changed]
-    last = {}
+    last: dict[str, int] = {}
     for batch in _batched(keys, 900):
         for rk, version in RecordVersion.objects.filter(registry=registry, record_key__in=batch).values_list(
             "record_key", "version"

@@ -42,6 +42,12 @@ def record_key(record: Record) -> str:
     return record.uscc if isinstance(record, LegalEntity) else str(record.pk)
 
 
+def _attname(record: Record, name: str) -> str:
+    """The attribute to set for a field name: ``industry`` → ``industry_id`` for a foreign key."""
+    field = record._meta.get_field(name)
+    return getattr(field, "attname", name) if field.is_relation else name
+
+
 def _json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
@@ -146,8 +152,7 @@ def update_record(
         )
         version = 1
     for name, value in changes.items():
-        field = record._meta.get_field(name)
-        setattr(record, field.attname if field.is_relation else name, value)
+        setattr(record, _attname(record, name), value)
     try:
         record.full_clean(validate_unique=True)
     except ValidationError as exc:
@@ -188,8 +193,7 @@ def create_record(
         raise PermissionDenied(_("只能以本部门名义修改基础库"), field="department")
     record = model()
     for name, value in values.items():
-        field = record._meta.get_field(name)
-        setattr(record, field.attname if field.is_relation else name, value)
+        setattr(record, _attname(record, name), value)
     try:
         record.full_clean(validate_unique=True)
     except ValidationError as exc:
