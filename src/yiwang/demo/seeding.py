@@ -150,6 +150,9 @@ def seed_demo_city(
     report.departments = ensure_departments(city_code)
     report.logins = _ensure_demo_logins(city_code, probe, as_of)
     report.seconds["departments and logins"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    seed_credit(seed=seed, city_code=city_code, as_of=as_of)
+    report.seconds["credit"] = time.perf_counter() - clock
     report.seconds["total"] = time.perf_counter() - started
     return report
 
@@ -346,3 +349,68 @@ def _login(username: str, kind: str, full_name: str, description: str, **fields:
     if changed:
         user.save()
     return DemoLogin(username=username, password=DEMO_PASSWORD, kind=kind, full_name=full_name, description=description)
+
+
+# --- credit registry ------------------------------------------------------------------------------------------------
+
+#: Credit-risk classes in the demo: most enterprises are A or B, as in published provincial statistics.
+_RISK_WEIGHTS = (("A", 0.62), ("B", 0.28), ("C", 0.08), ("D", 0.02))
+
+
+def seed_credit(*, seed: int, city_code: str, as_of: date) -> int:
+    """Rate every enterprise without a rating (by the city's market regulator) and record a few penalties and
+    red-list entries, deterministically from ``seed``. Returns the number of ratings created."""
+    import random
+
+    from yiwang.registries.models import CreditRating, CreditRecord
+
+    regulator = Department.objects.filter(code=f"{city_code}-SCJGJ").first()
+    tax = Department.objects.filter(code=f"{city_code}-SWJ").first()
+    if regulator is None or tax is None:
+        return 0
+    rng = random.Random(f"{seed}-credit")
+    rated_on = date(as_of.year - 1, 12, 31)
+    unrated = LegalEntity.objects.filter(ratings__isnull=True).order_by("uscc").values_list("pk", "uscc")
+    ratings, records = [], []
+    classes, weights = zip(*_RISK_WEIGHTS, strict=True)
+    for pk, uscc in unrated.iterator(chunk_size=BATCH_SIZE):
+        local = random.Random(f"{seed}-{uscc}")
+        risk = local.choices(classes, weights)[0]
+        ratings.append(
+            CreditRating(
+                entity_id=pk,
+                risk_class=risk,
+                rated_on=rated_on,
+                department=regulator,
+                model_version="浙江省企业信用风险分类指标体系（演示）",
+            )
+        )
+        roll = local.random()
+        if risk in "CD" and roll < 0.5:
+            records.append(
+                CreditRecord(
+                    entity_id=pk,
+                    kind=CreditRecord.Kind.PENALTY,
+                    title="未按规定公示年度报告",
+                    department=regulator,
+                    decision_no=f"杭市监罚〔{rated_on.year}〕{rng.randint(100, 9999)}号",
+                    decided_on=rated_on,
+                    legal_basis="《企业信息公示暂行条例》第十八条",
+                )
+            )
+        elif risk == "A" and roll < 0.08:
+            records.append(
+                CreditRecord(
+                    entity_id=pk,
+                    kind=CreditRecord.Kind.RED_LIST,
+                    title="纳税信用 A 级纳税人",
+                    department=tax,
+                    decided_on=rated_on,
+                    valid_until=date(rated_on.year + 1, 12, 31),
+                    legal_basis="《纳税信用管理办法》第二十九条",
+                )
+            )
+    with transaction.atomic():
+        CreditRating.objects.bulk_create(ratings, batch_size=BATCH_SIZE)
+        CreditRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
+    return len(ratings)

@@ -438,3 +438,22 @@ def export_persons_csv(user: User, queryset: Iterable[Person]) -> str:
         count += 1
     audit.record("registry.person.export", actor=user, object_type="registries.person", data={"rows": count})
     return out.getvalue()
+
+
+def export_entities_csv(user: User, queryset: Iterable[LegalEntity]) -> str:
+    """The entities as CSV; the legal representative is given by masked name only (personal information)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(ENTITY_COLUMNS)
+    count = 0
+    for e in queryset:
+        values = {
+            "legal_representative": mask_value("entity", "legal_representative", e.legal_representative.name),
+            "industry": e.industry_id,
+            "division": e.division_id,
+            "founding_date": e.founding_date.isoformat(),
+        }
+        writer.writerow([values.get(c, getattr(e, c, "")) for c in ENTITY_COLUMNS])
+        count += 1
+    audit.record("registry.entity.export", actor=user, object_type="registries.legalentity", data={"rows": count})
+    return out.getvalue()

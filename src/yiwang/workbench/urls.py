@@ -10,5 +10,6 @@ urlpatterns = [
     path("persons/", views.persons, name="persons"),
     path("persons/<int:pk>/", registry_views.person_detail, name="person"),
     path("discrepancies/", registry_views.discrepancies, name="discrepancies"),
+    path("export/<str:registry>.csv", registry_views.export, name="export"),
     path("discrepancies/<int:pk>/resolve/", registry_views.resolve, name="resolve"),
 ]

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from yiwang.accounts.models import Department, Division, RoleAssignment, User
 from yiwang.demo.seeding import DEMO_PASSWORD, seed_demo_city
-from yiwang.registries.models import Industry, LegalEntity, Person
+from yiwang.registries.models import CreditRating, CreditRecord, Industry, LegalEntity, Person
 
 PERSONS, ENTERPRISES = 200, 40
 
@@ -103,7 +103,10 @@ def test_seeding_twice_with_the_same_seed_changes_nothing():
 def test_an_interrupted_seed_is_completed_without_duplicates():
     seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
     before = _snapshot()
-    LegalEntity.objects.filter(pk__in=LegalEntity.objects.order_by("-pk").values("pk")[:10]).delete()
+    last = list(LegalEntity.objects.order_by("-pk").values_list("pk", flat=True)[:10])
+    CreditRecord.objects.filter(entity_id__in=last).delete()
+    CreditRating.objects.filter(entity_id__in=last).delete()
+    LegalEntity.objects.filter(pk__in=last).delete()
 
     report = seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
 
@@ -119,3 +122,13 @@ def test_the_seed_command_prints_the_logins(capsys):
     assert "杭州市" in out and DEMO_PASSWORD in out
     for username in ("demo-citizen", "demo-agent", "demo-330106-scjgj", "demo-330102-gaj", "demo-admin"):
         assert username in out
+
+
+@pytest.mark.django_db
+def test_every_enterprise_gets_a_credit_rating_once():
+    seed_demo_city(seed=3, persons=PERSONS, enterprises=ENTERPRISES)
+    assert CreditRating.objects.count() == LegalEntity.objects.count()
+    classes = set(CreditRating.objects.values_list("risk_class", flat=True))
+    assert "A" in classes and classes <= {"A", "B", "C", "D"}
+    seed_demo_city(seed=3, persons=PERSONS, enterprises=ENTERPRISES)
+    assert CreditRating.objects.count() == LegalEntity.objects.count()

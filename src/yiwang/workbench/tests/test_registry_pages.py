@@ -67,3 +67,16 @@ def test_citizen_reports_an_error_and_the_source_corrects_it(client, city):
     assert person.address == "北山街道新村 3 号"
     report.refresh_from_db()
     assert report.status == Discrepancy.Status.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_export_is_scoped_masked_and_audited(client, city, org):
+    person, _officer, _ = city
+    factories.person(org.shangcheng, name="沈上城")
+    client.login(username="officer", password=PASSWORD)
+    response = client.get("/workbench/export/persons.csv")
+    text = b"".join(response.streaming_content if response.streaming else [response.content]).decode()
+    assert response["Content-Type"].startswith("text/csv")
+    assert person.id_number not in text and "冯**" in text and "沈" not in text
+    assert AuditEntry.objects.filter(action="registry.person.export").exists()
+    assert client.get("/workbench/export/secrets.csv").status_code == 404
