@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import pytest
 
+pytest_plugins = ["tests.browser.fixtures"]  # Playwright + Debian chromium + axe, for any app's browser tests
+
 PASSWORD = "Correct-Horse-9"
 
 

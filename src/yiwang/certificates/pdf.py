@@ -20,10 +20,15 @@ from yiwang.certificates.services import VerificationResult
 __all__ = ["offline_url_fetcher", "qr_svg", "render_certificate_pdf"]
 
 
-def qr_svg(url: str, *, scale: int = 3) -> SafeString:
+def qr_svg(url: str, *, scale: int = 3, title: str | None = None) -> SafeString:
     """An inline SVG QR code (error correction M) of ``url``, titled for screen readers."""
     svg = segno.make(url, error="m").svg_inline(
-        scale=scale, title=gettext("电子证照核验二维码"), desc=url, svgclass="yw-qr", lineclass=None, omitsize=False
+        scale=scale,
+        title=title or gettext("电子证照核验二维码"),
+        desc=url,
+        svgclass="yw-qr",
+        lineclass=None,
+        omitsize=False,
     )
     return mark_safe(svg)  # noqa: S308 - segno escapes the title and description; the rest is path data
 

@@ -354,7 +354,8 @@ def _login(username: str, kind: str, full_name: str, description: str, **fields:
 # --- credit registry ------------------------------------------------------------------------------------------------
 
 #: Credit-risk classes in the demo: most enterprises are A or B, as in published provincial statistics.
-_RISK_WEIGHTS = (("A", 0.62), ("B", 0.28), ("C", 0.08), ("D", 0.02))
+_RISK_CLASSES: tuple[str, ...] = ("A", "B", "C", "D")
+_RISK_WEIGHTS: tuple[float, ...] = (0.62, 0.28, 0.08, 0.02)
 
 
 def seed_credit(*, seed: int, city_code: str, as_of: date) -> int:
@@ -372,10 +373,9 @@ def seed_credit(*, seed: int, city_code: str, as_of: date) -> int:
     rated_on = date(as_of.year - 1, 12, 31)
     unrated = LegalEntity.objects.filter(ratings__isnull=True).order_by("uscc").values_list("pk", "uscc")
     ratings, records = [], []
-    classes, weights = zip(*_RISK_WEIGHTS, strict=True)
     for pk, uscc in unrated.iterator(chunk_size=BATCH_SIZE):
         local = random.Random(f"{seed}-{uscc}")
-        risk = local.choices(classes, weights)[0]
+        risk = local.choices(_RISK_CLASSES, _RISK_WEIGHTS)[0]
         ratings.append(
             CreditRating(
                 entity_id=pk,
