@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | { grep -v '^WARNING: Location' || true; }
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,spark]' 2>&1 | { grep -v '^WARNING: Location' || true; }
 export PATH="$PWD/.venv/bin:$PATH" PYTHONPATH="$PWD/src" DJANGO_SETTINGS_MODULE=yiwang.settings
 export YIWANG_DATA_DIR="${YIWANG_DATA_DIR:-$(mktemp -d)}"
 

@@ -10,8 +10,11 @@ from ninja.security import django_auth
 from yiwang import __version__
 from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.tokens import ApiTokenAuth
+from yiwang.applications.api import router as applications_router
+from yiwang.catalog.api import router as catalog_router
 from yiwang.certificates.api import router as certificates_router
 from yiwang.core.errors import DomainError
+from yiwang.policies.api import router as policies_router
 from yiwang.registries.api import router as registries_router
 from yiwang.registries.govstack import router as govstack_router
 
@@ -68,3 +71,6 @@ def health(request: HttpRequest):
 api.add_router("/registries", registries_router)
 api.add_router("/govstack", govstack_router)
 api.add_router("/certificates", certificates_router)
+api.add_router("/catalog", catalog_router)
+api.add_router("/policies", policies_router)
+api.add_router("/applications", applications_router)

@@ -53,6 +53,9 @@ INSTALLED_APPS = [
     "yiwang.accounts",
     "yiwang.registries",
     "yiwang.certificates",
+    "yiwang.policies",
+    "yiwang.catalog",
+    "yiwang.applications",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",
@@ -88,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
+                "yiwang.core.notify.unread_count",
             ],
         },
     },
@@ -158,6 +162,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 # The public address printed in QR codes of e-certificates; empty = the host of the request.
 YIWANG_PUBLIC_BASE_URL = os.environ.get("YIWANG_PUBLIC_BASE_URL", "")
 
+# API pages: bounded, so that no client can ask the database for an absurd slice (a 500 is always a bug).
+NINJA_PAGINATION_MAX_LIMIT = 100
+NINJA_PAGINATION_MAX_OFFSET = 1_000_000
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # SM4 keys for personal data at rest (id numbers, phones, issuers' private keys) and the HMAC-SM3 key of the blind
@@ -226,3 +234,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("YIWANG_LOG_LEVEL", "INFO")},
     "loggers": {"jieba": {"level": "WARNING"}},
 }
+
+# Notifications (yiwang.core.notify): in-portal messages plus these channels, delivered from the outbox table by
+# the `deliver_pending` task and by `yiwang notify deliver` (run it every minute from cron: it re-sends whatever a
+# lost task left pending). Channels are classes by dotted path (yiwang.core.channels); the demo's "SMS gateway"
+# is a JSON-lines file under YIWANG_NOTIFY_FILE_DIR. A failed send is retried after RETRY_SECONDS, doubling each
+# time, for MAX_ATTEMPTS attempts in all; LEASE_SECONDS must exceed a channel's longest send.
+YIWANG_NOTIFY_CHANNELS = {
+    "sms": os.environ.get("YIWANG_NOTIFY_SMS_CHANNEL", "yiwang.core.channels.FileChannel"),
+    "email": os.environ.get("YIWANG_NOTIFY_EMAIL_CHANNEL", "yiwang.core.channels.ConsoleChannel"),
+}
+YIWANG_NOTIFY_FILE_DIR = DATA_DIR / "outbox"
+YIWANG_NOTIFY_MAX_ATTEMPTS = int(os.environ.get("YIWANG_NOTIFY_MAX_ATTEMPTS", "6"))
+YIWANG_NOTIFY_RETRY_SECONDS = int(os.environ.get("YIWANG_NOTIFY_RETRY_SECONDS", "60"))
+YIWANG_NOTIFY_LEASE_SECONDS = int(os.environ.get("YIWANG_NOTIFY_LEASE_SECONDS", "300"))
+YIWANG_NOTIFY_BATCH_SIZE = int(os.environ.get("YIWANG_NOTIFY_BATCH_SIZE", "100"))

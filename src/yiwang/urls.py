@@ -10,7 +10,11 @@ admin.site.site_title = _("一网 Yiwang")
 urlpatterns = [
     path("", include("yiwang.portal.urls")),
     path("accounts/", include("yiwang.accounts.urls")),
+    path("messages/", include("yiwang.portal.message_urls")),
     path("certificates/", include("yiwang.certificates.urls")),
+    path("services/", include("yiwang.catalog.urls")),
+    path("applications/", include("yiwang.applications.urls")),
+    path("policies/", include("yiwang.policies.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     path("workbench/audit/", include("yiwang.workbench.audit_urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -33,9 +33,19 @@ def test_every_demo_login_works(page, demo):
             page.goto("/me/")
             assert page.get_by_role("heading", name="我的信息").is_visible()
             assert page.get_by_text("数据来源").first.is_visible()
+            page.goto("/applications/")
+            assert page.locator("tbody tr").count() >= 9  # the demo applications, one per state
+            assert_accessible(page)
+            if login.kind == "agent":
+                page.goto("/policies/")
+                assert page.get_by_role("heading", name="您已符合条件的政策").is_visible()
+                assert_accessible(page)
         else:
             page.goto("/workbench/")
             count = int(page.locator("#entity-count").inner_text())
+            page.goto("/workbench/inbox/")
+            assert_accessible(page)
+            page.goto("/workbench/")
             assert count > 0  # an official sees the enterprises of their district; the admin all
             if login.kind == "official":
                 assert count < 40

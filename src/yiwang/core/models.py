@@ -6,6 +6,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core.errors import Conflict
@@ -134,3 +135,74 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         _refuse()
+
+
+class Notification(models.Model):
+    """One message to one person on one channel, and the outbox row that guarantees its delivery (消息通知).
+
+    Rows are written in the business operation's own transaction, so a rolled-back operation notifies nobody and
+    a committed one cannot lose its message: a background task delivers every due ``pending`` row, retrying with
+    exponential backoff, and a sweeper re-runs delivery should that task be lost. A portal message is delivered
+    by the row itself (``sent`` on insert); ``read_at`` records that its recipient opened the inbox.
+
+    ``dedupe_key`` names the business event (``application:17:approved``): the same event notified twice to the
+    same person on the same channel is one row, so a retried business operation never sends twice.
+    """
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("站内消息")
+        SMS = "sms", _("短信")
+        EMAIL = "email", _("电子邮件")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("待发送")
+        SENT = "sent", _("已发送")
+        FAILED = "failed", _("发送失败")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel.choices)
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True)
+    object_id = models.CharField(_("对象标识"), max_length=64, blank=True)
+    url = models.CharField(_("链接"), max_length=500, blank=True)
+    dedupe_key = models.CharField(_("去重键"), max_length=200)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("发送时间"), null=True, blank=True)
+    last_error = models.TextField(_("最近错误"), blank=True)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("消息通知")
+        verbose_name_plural = _("消息通知")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "dedupe_key"], name="core_notification_once_per_event"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(state="pending") | models.Q(next_attempt_at__isnull=False),
+                name="core_notification_pending_has_next_attempt",
+            ),
+        ]
+        indexes = [
+            # The outbox scan: due pending rows, oldest first.
+            models.Index(fields=["state", "next_attempt_at"], name="core_notification_due_idx"),
+            # The inbox and the unread count of the navigation.
+            models.Index(fields=["recipient", "channel", "read_at"], name="core_notification_inbox_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient_id}: {self.subject}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.channel == self.Channel.PORTAL and self.read_at is None

@@ -95,6 +95,7 @@ class SeedReport:
     departments: int = 0
     generation_skipped: bool = False
     logins: list[DemoLogin] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -153,6 +154,9 @@ def seed_demo_city(
     clock = time.perf_counter()
     seed_credit(seed=seed, city_code=city_code, as_of=as_of)
     report.seconds["credit"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    report.notes.extend(seed_services(city_code=city_code, logins=report.logins))
+    report.seconds["services"] = time.perf_counter() - clock
     report.seconds["total"] = time.perf_counter() - started
     return report
 
@@ -414,3 +418,36 @@ def seed_credit(*, seed: int, city_code: str, as_of: date) -> int:
         CreditRating.objects.bulk_create(ratings, batch_size=BATCH_SIZE)
         CreditRecord.objects.bulk_create(records, batch_size=BATCH_SIZE)
     return len(ratings)
+
+
+# --- services: catalogue and applications in every state ----------------------------------------------------------
+
+
+def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
+    """The demo catalogue (published, searchable) and, for the demo citizen and agent, applications in every
+    state of the lifecycle. Returns notes for the report (e.g. a working-day calendar not yet published)."""
+    from yiwang.applications.demo import ensure_demo_applications
+    from yiwang.catalog.demo import ensure_demo_catalog
+    from yiwang.catalog.models import ServiceItem
+    from yiwang.core.workdays import CalendarNotSeeded, package_years, seed_work_calendar
+    from yiwang.policies.demo import ensure_demo_policies
+    from yiwang.policies.models import MatchRun
+    from yiwang.policies.services import run_matching
+
+    this_year = date.today().year
+    seed_work_calendar([y for y in (this_year - 1, this_year, this_year + 1) if y in package_years()])
+    ensure_demo_catalog(city_code)
+    ensure_demo_policies(200, city_code=city_code)
+    users = {login.kind: User.objects.get(username=login.username) for login in logins}
+    if not MatchRun.objects.exists():  # the first 免申即享 run, so that the demo agent has offers to confirm
+        run_matching(actor=users["admin"])
+    notes = []
+    officials = [u for u in User.objects.filter(username__in=[lg.username for lg in logins], kind=User.Kind.OFFICIAL)]
+    departments = [o.department_id for o in officials if o.department_id]
+    published = ServiceItem.objects.filter(status="published", department_id__in=departments).order_by("item_code")
+    try:
+        ensure_demo_applications(users["agent"], list(published.filter(audience__in=["enterprise", "both"])))
+        ensure_demo_applications(users["person"], list(published.filter(audience__in=["person", "both"])))
+    except CalendarNotSeeded as exc:
+        notes.append(f"{exc.message}：演示办件只生成到“待受理”。")
+    return notes

@@ -82,7 +82,7 @@ class PersonDetailOut(Schema):
 @router.get("/persons/{person_id}", response=PersonDetailOut)
 def get_person(request: AuthedRequest, person_id: int, purpose: str = "") -> PersonDetailOut:
     """One person's registry data: masked by default; in clear only with a stated purpose and the right to."""
-    person = Person.objects.filter(pk=person_id).first()
+    person = Person.objects.filter(pk=person_id).first() if 0 < person_id < 2**63 else None
     if person is None:
         raise NotFound("未找到该人员", field="person")
     data = read_person(request.user, person, purpose=purpose)

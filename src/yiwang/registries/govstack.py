@@ -257,7 +257,8 @@ def read_value(
         raise ValidationFailed(_("仅支持 json 格式"), field="ext")
     record: Person | LegalEntity | None
     if registryname == "population":
-        record = persons_for(request.user).filter(pk=int(record_id) if record_id.isdigit() else 0).first()
+        pk = int(record_id) if record_id.isdigit() and len(record_id) < 19 else 0
+        record = persons_for(request.user).filter(pk=pk).first()
     else:
         record = entities_for(request.user).filter(uscc=normalize_identifier(record_id)).first()
     if record is None:

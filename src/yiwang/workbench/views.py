@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -11,9 +12,13 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.scopes import user_scopes
+from yiwang.applications.selectors import inbox_for
+from yiwang.applications.services import deadline_colour
+from yiwang.core.workdays import WorkingDays
 from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.selectors import entities_for, persons_for
 
@@ -32,6 +37,9 @@ def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
     return wrapped
 
 
+COLOUR_TEXT = {"green": _("正常"), "yellow": _("即将到期"), "red": _("已超期"), "paused": _("已挂起"), "": _("未受理")}
+
+
 def _list_template(request: HttpRequest, full: str, partial: str) -> str:
     return partial if getattr(request, "htmx", False) else full
 
@@ -39,10 +47,18 @@ def _list_template(request: HttpRequest, full: str, partial: str) -> str:
 @official_required
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    days = WorkingDays()
+    colours = Counter(
+        deadline_colour(a, days=days)
+        for a in inbox_for(user).only("state", "due_on", "item_id", "department_id", "division_id")
+    )
     return render(
         request,
         "workbench/home.html",
         {
+            "deadline_counts": [
+                (c, COLOUR_TEXT[c], colours.get(c, 0)) for c in ("red", "yellow", "green", "paused", "")
+            ],
             "scopes": user_scopes(user),
             "entity_count": entities_for(user).count(),
             "person_count": persons_for(user).count(),

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from yiwang.accounts.models import Department, Division, RoleAssignment, User
-from yiwang.demo.seeding import DEMO_PASSWORD, seed_demo_city
+from yiwang.demo.seeding import DEMO_PASSWORD, DEPARTMENT_KINDS, seed_demo_city
 from yiwang.registries.models import CreditRating, CreditRecord, Industry, LegalEntity, Person
 
 PERSONS, ENTERPRISES = 200, 40
@@ -48,13 +48,15 @@ def test_seeding_fills_the_registries():
 def test_departments_for_the_city_and_each_county():
     seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
 
-    assert Department.objects.count() == 8 * (1 + 13)  # 杭州市 and its 13 counties
+    kinds = tuple(f"-{k.suffix}" for k in DEPARTMENT_KINDS)
+    seeded = [code for code in Department.objects.values_list("code", flat=True) if code.endswith(kinds)]
+    assert len(seeded) == 8 * (1 + 13)  # 杭州市 and its 13 counties (the demo catalogue may add others, e.g. 教育局)
     xihu = Department.objects.get(code="330106-SCJGJ")
     assert (xihu.name, xihu.division_id, xihu.parent.code) == ("西湖区市场监督管理局", "330106", "330100-SCJGJ")
     assert Department.objects.get(code="330100-WJW").name == "杭州市卫生健康委员会"
     assert xihu.kind == Department.Kind.MARKET_REGULATION
     assert Department.objects.get(code="330102-GAJ").name == "杭州市公安局上城区分局"
-    assert set(Department.objects.values_list("kind", flat=True)) == {
+    assert set(Department.objects.filter(code__in=seeded).values_list("kind", flat=True)) == {
         "market_regulation", "public_security", "human_resources", "health", "housing", "tax", "civil_affairs",
         "data_resources",
     }  # fmt: skip
@@ -132,3 +134,18 @@ def test_every_enterprise_gets_a_credit_rating_once():
     assert "A" in classes and classes <= {"A", "B", "C", "D"}
     seed_demo_city(seed=3, persons=PERSONS, enterprises=ENTERPRISES)
     assert CreditRating.objects.count() == LegalEntity.objects.count()
+
+
+@pytest.mark.django_db
+def test_demo_applications_in_every_state_once():
+    from yiwang.applications.lifecycle import State
+    from yiwang.applications.models import Application
+    from yiwang.catalog.models import ServiceItem
+
+    seed_demo_city(seed=4, persons=PERSONS, enterprises=ENTERPRISES)
+    assert ServiceItem.objects.filter(status="published").count() >= 30
+    states = set(Application.objects.values_list("state", flat=True))
+    assert states == set(State.values)
+    count = Application.objects.count()
+    seed_demo_city(seed=4, persons=PERSONS, enterprises=ENTERPRISES)
+    assert Application.objects.count() == count

@@ -49,6 +49,8 @@ class Command(BaseCommand):
         out(f"  用时：{timings}；峰值内存 {peak_mb:.0f} MB")
         out("")
         out("演示账号（密码相同）：")
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(note))
         width = max(len(login.username) for login in report.logins)
         out(f"  {'username'.ljust(width)}  {'password':<16}  {'kind':<8}  who")
         for login in report.logins:

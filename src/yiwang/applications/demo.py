@@ -1,0 +1,128 @@
+"""Demo applications in every state, for the demo city's citizen and enterprise agent (idempotent).
+
+Each state is reached through the real services (submit, then the lifecycle steps by the demo official of the
+item's department), so the timeline, deadlines and audit entries are what production would produce.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from yiwang.accounts.models import User
+from yiwang.applications.feedback import rate_application
+from yiwang.applications.lifecycle import State
+from yiwang.applications.models import Application
+from yiwang.applications.services import (
+    _certificates_for,
+    act,
+    applicant_identity,
+    certificate_content,
+    submit_application,
+)
+from yiwang.catalog.models import ServiceItem
+from yiwang.certificates.schema import validate_content
+from yiwang.core.errors import ValidationFailed
+
+#: state → the steps after submission that reach it (with the details each step needs)
+PATHS: dict[str, list[tuple[str, dict[str, Any]]]] = {
+    State.SUBMITTED: [],
+    State.CORRECTION_REQUESTED: [
+        ("request_correction", {"items": ["请补充经营场所产权证明或租赁合同", "平面图须标注各功能间"]})
+    ],
+    State.ACCEPTED: [("accept", {})],
+    State.SUSPENDED: [("accept", {}), ("suspend", {"note": "需现场核查经营场所"})],
+    State.REFUSED: [("refuse", {"note": "申请事项不属于本机关职权范围，请向属地部门申请"})],
+    State.APPROVED: [("accept", {}), ("approve", {})],
+    State.DENIED: [("accept", {}), ("deny", {"note": "经现场核查，经营场所不符合《食品安全法》第三十三条的要求"})],
+    State.COMPLETED: [("accept", {}), ("approve", {}), ("complete", {})],
+    State.WITHDRAWN: [],
+}
+
+
+def _value(spec: dict[str, Any]) -> Any:
+    if "enum" in spec:
+        return spec["enum"][0]
+    if spec.get("format") == "date":
+        return "2026-12-01"
+    if spec.get("type") in {"integer", "number"}:
+        return max(int(spec.get("minimum", 1)), 1)
+    if spec.get("type") == "boolean":
+        return True
+    return "演示填写内容"[: spec.get("maxLength", 200)]
+
+
+def _form_data(item: ServiceItem) -> dict[str, Any]:
+    return {
+        name: _value(spec)
+        for name, spec in (item.form_schema.get("properties") or {}).items()
+        if "x-element" not in spec
+    }
+
+
+def _uploads(item: ServiceItem, applicant: User) -> dict[int, Any]:
+    """A small file for every material no e-certificate of the applicant covers (免提交 covers the rest)."""
+    holder_id, _name = applicant_identity(applicant)
+    covered = _certificates_for(item, holder_id)
+    uploads = {}
+    for m in item.materials.all():
+        if m.pk in covered:
+            continue
+        extension = "pdf" if "pdf" in m.file_types else m.file_types.split(",")[0].strip()
+        uploads[m.pk] = SimpleUploadedFile(f"{m.name}.{extension}", b"%PDF-1.4 demo material")
+    return uploads
+
+
+def _official_for(item: ServiceItem) -> User | None:
+    return (
+        User.objects.filter(kind=User.Kind.OFFICIAL, assignments__department=item.department)
+        .distinct()
+        .order_by("pk")
+        .first()
+    )
+
+
+def _completable(item: ServiceItem) -> bool:
+    """Whether the item's result certificate can be filled from a demo application's form (see
+    ``services.certificate_content``); items producing no certificate always can."""
+    cert_type = item.result_certificate_type
+    if cert_type is None:
+        return True
+    probe = Application(item=item, form_data=_form_data(item), applicant_name="演示")
+    try:
+        validate_content(cert_type.schema, certificate_content(probe, cert_type.schema))
+    except ValidationFailed:
+        return False
+    return True
+
+
+def ensure_demo_applications(applicant: User, items: list[ServiceItem]) -> int:
+    """One application per state for ``applicant`` on the first item an official can handle; returns created."""
+    created = 0
+    for item in items:
+        official = _official_for(item)
+        if official is None or not _completable(item):
+            continue
+        for state, steps in PATHS.items():
+            key = f"demo-{item.pk}-{state}"
+            existed = Application.objects.filter(submitted_by=applicant, idempotency_key=key).exists()
+            application = submit_application(
+                item, user=applicant, form_data=_form_data(item), idempotency_key=key, uploads=_uploads(item, applicant)
+            )
+            if existed:
+                continue
+            created += 1
+            for action, details in steps:
+                act(application, action, actor=official, **details)
+            if state == State.WITHDRAWN:
+                act(application, "withdraw", actor=applicant, note="信息填写有误，重新申请")
+            if state == State.COMPLETED:
+                rate_application(
+                    Application.objects.get(pk=application.pk),
+                    actor=applicant,
+                    score=5,
+                    comment="材料少、跑一次，很方便",
+                )
+        return created
+    return created

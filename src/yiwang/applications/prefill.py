@@ -1,0 +1,56 @@
+"""免填: the fields of a form bound to registry data elements, filled from the applicant's own records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from yiwang.accounts.models import Department, User
+from yiwang.catalog.formschema import bound_elements
+from yiwang.registries.models import DataElement, LegalEntity, Person
+
+
+@dataclass(frozen=True)
+class Prefilled:
+    field: str
+    value: Any
+    element_code: str
+    source: str  # the element's authoritative source (数据来源), for the read-only display
+
+
+def _value(record: Person | LegalEntity, field_name: str) -> Any:
+    field = record._meta.get_field(field_name)
+    if field.is_relation:
+        related = getattr(record, field_name)
+        # a person is shown by name (法定代表人); coded references (division, industry) by their code
+        return related.name if isinstance(related, Person) else getattr(record, getattr(field, "attname", field_name))
+    value = getattr(record, field_name)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def applicant_records(user: User) -> tuple[Person | None, LegalEntity | None]:
+    person = Person.objects.with_id_number(user.id_number).first() if user.id_number else None
+    entity = LegalEntity.objects.filter(uscc=user.enterprise_uscc).first() if user.enterprise_uscc else None
+    return person, entity
+
+
+def prefill(schema: dict[str, Any], user: User) -> dict[str, Prefilled]:
+    """Field → registry value for every bound field whose record and value exist."""
+    person, entity = applicant_records(user)
+    records = {"person": person, "entity": entity}
+    elements = {e.code: e for e in DataElement.objects.filter(code__in=bound_elements(schema).values())}
+    out: dict[str, Prefilled] = {}
+    for field, code in bound_elements(schema).items():
+        element = elements.get(code)
+        record = records.get(code.split(".", 1)[0])
+        if element is None or record is None:
+            continue
+        value = _value(record, element.field_name)
+        if value in (None, "", []):
+            continue
+        source = str(Department.Kind(element.source_kind).label)
+        out[field] = Prefilled(field, value, code, source)
+    return out

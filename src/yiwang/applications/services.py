@@ -1,0 +1,448 @@
+"""Business operations on applications (办件): submit, then every step of the lifecycle in ``lifecycle.py``.
+
+Each operation is one transaction, checks who may act (the applicant, or an official of the implementing
+department inside their scope holding the role the step needs), writes the timeline and the audit ledger, and
+raises a domain error with the field concerned — changing nothing — when it cannot proceed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.accounts.models import User
+from yiwang.accounts.scopes import scope_queryset
+from yiwang.applications.delegation import active_delegation
+from yiwang.applications.forms_data import clean_form_data
+from yiwang.applications.lifecycle import CLOCK_RUNNING, TRANSITIONS, Actor, State
+from yiwang.applications.models import Application, ApplicationEvent, DailyCounter, SubmittedMaterial
+from yiwang.applications.prefill import prefill
+from yiwang.catalog.models import ServiceItem
+from yiwang.certificates.models import Certificate
+from yiwang.core import audit
+from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from yiwang.core.keys import index_of
+from yiwang.core.workdays import WorkingDays
+
+AUDIENCE_OF_KIND: dict[str, set[str]] = {User.Kind.PERSON: {"person", "both"}, User.Kind.AGENT: {"enterprise", "both"}}
+
+
+def applicant_identity(user: User) -> tuple[str, str]:
+    """(ID number or USCC, name) of whom the user applies for."""
+    if user.kind == User.Kind.AGENT and user.enterprise_uscc:
+        from yiwang.registries.models import LegalEntity
+
+        entity = LegalEntity.objects.filter(uscc=user.enterprise_uscc).first()
+        return user.enterprise_uscc, entity.name if entity else user.enterprise_uscc
+    if user.kind == User.Kind.PERSON and user.id_number:
+        return user.id_number, user.full_name or user.username
+    raise PermissionDenied(_("账户未关联身份信息，不能申请：请先完成实名认证"), field="applicant")
+
+
+def _next_number(item: ServiceItem, today: date) -> str:
+    counter, _created = DailyCounter.objects.select_for_update().get_or_create(division=item.division, day=today)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{item.division_id[:6]}{today:%Y%m%d}{counter.last:05d}"
+
+
+def _event(application: Application, action: str, from_state: str, actor: User | None, note: str = "") -> None:
+    principal = application.on_behalf_of
+    event = ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_state=from_state,
+        to_state=application.state,
+        actor=actor,
+        note=note,
+    )
+    audit.record(
+        f"application.{action}",
+        actor=actor,
+        on_behalf_of=principal.username if principal and actor and actor.pk != principal.pk else "",
+        obj=application,
+        reason=note,
+        data={"no": application.application_no, "from": from_state, "to": application.state},
+    )
+    _tell_applicant(application, event, actor)
+
+
+#: what the applicant is told at each step (in-portal message, plus an SMS for the steps that need action)
+_NOTICES: dict[str, Any] = {
+    "submit": _("您的申请已提交，办件编号 {no}。"),
+    "accept": _("您的申请（{no}）已受理，承诺 {due} 前办结。"),
+    "accept_with_deficiency": _("您的申请（{no}）已容缺受理，请在办结前补齐所缺材料。"),
+    "refuse": _("您的申请（{no}）不予受理：{note}"),
+    "request_correction": _("您的申请（{no}）需要补正，请一次性补齐告知清单中的全部内容。"),
+    "suspend": _("您的申请（{no}）已挂起：{note}。挂起期间不计入办理时限。"),
+    "resume": _("您的申请（{no}）已恢复办理，承诺 {due} 前办结。"),
+    "approve": _("您的申请（{no}）已准予许可。"),
+    "approve_on_commitment": _("您的申请（{no}）已按告知承诺制准予许可，请按承诺事项接受核查。"),
+    "deny": _("您的申请（{no}）不予许可：{note}"),
+    "complete": _("您的申请（{no}）已办结，办理结果已送达，欢迎对本次服务作出评价。"),
+}
+_SMS_ACTIONS = {"request_correction", "refuse", "deny", "complete"}
+
+
+def _tell_applicant(application: Application, event: ApplicationEvent, actor: User | None) -> None:
+    """The applicant (and the principal, for a delegated case) hears of every step: sent after commit (outbox)."""
+    template = _NOTICES.get(event.action)
+    if template is None:
+        return
+    from yiwang.core.notify import notify
+
+    body = str(template).format(no=application.application_no, note=event.note, due=application.due_on or "")
+    channels = ("portal", "sms") if event.action in _SMS_ACTIONS else ("portal",)
+    recipients = {application.submitted_by, *([application.on_behalf_of] if application.on_behalf_of else [])}
+    for user in recipients:
+        if actor is not None and user.pk == actor.pk and event.action == "submit":
+            channels = ("portal",)
+        notify(
+            user,
+            str(application.item.name),
+            body,
+            url=reverse("applications:detail", args=[application.application_no]),
+            channels=channels,
+            dedupe_key=f"application:{application.pk}:event:{event.pk}",
+            obj=application,
+        )
+
+
+def _certificates_for(item: ServiceItem, holder_id: str) -> dict[int, Certificate]:
+    """免提交: for each material an e-certificate may satisfy, the applicant's valid certificate of that type."""
+    wanted = {m.pk: m.certificate_type_id for m in item.materials.all() if m.certificate_type_id}
+    if not wanted:
+        return {}
+    certs = Certificate.objects.filter(
+        holder_index=index_of(holder_id), cert_type_id__in=set(wanted.values()), status=Certificate.Status.VALID
+    ).order_by("-issued_at")
+    by_type: dict[int, Certificate] = {}
+    for cert in certs:
+        if not cert.is_expired():
+            by_type.setdefault(cert.cert_type_id, cert)
+    return {req: by_type[t] for req, t in wanted.items() if t in by_type}
+
+
+def submit_application(
+    item: ServiceItem,
+    *,
+    user: User,
+    form_data: dict[str, Any],
+    idempotency_key: str,
+    uploads: dict[int, Any] | None = None,
+    on_behalf_of: User | None = None,
+) -> Application:
+    """Submit an application; the same idempotency key from the same user returns the first application.
+
+    With ``on_behalf_of`` the user is a delegate (授权代办): a delegation in force must cover the item, and the
+    application is the principal's (their identity, their registry data), with both recorded.
+
+    Fields bound to registry elements are taken from the registries (免填), whatever the form says; materials an
+    e-certificate satisfies are attached by reference (免提交); other required materials must be uploaded.
+    """
+    key = (idempotency_key or "").strip()
+    if not 8 <= len(key) <= 64:
+        raise ValidationFailed(_("缺少有效的幂等键（8–64 个字符）"), field="idempotency_key")
+    existing = Application.objects.filter(submitted_by=user, idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _submit(item, user=user, form_data=form_data, key=key, uploads=uploads or {}, principal=on_behalf_of)
+    except IntegrityError:
+        # a concurrent request with the same key won the race: return what it created
+        existing = Application.objects.filter(submitted_by=user, idempotency_key=key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+def _submit(
+    item: ServiceItem,
+    *,
+    user: User,
+    form_data: dict[str, Any],
+    key: str,
+    uploads: dict[int, Any],
+    principal: User | None,
+) -> Application:
+    if not item.is_published:
+        raise Conflict(_("该事项未发布，暂不能申请"), field="item")
+    applicant = principal or user
+    if principal is not None and active_delegation(principal, user, item) is None:
+        raise PermissionDenied(_("没有有效的授权，不能代其办理该事项"), field="on_behalf_of")
+    if item.audience not in AUDIENCE_OF_KIND.get(applicant.kind, set()):
+        raise PermissionDenied(_("您的账户类型不能申请该事项"), field="item")
+    holder_id, holder_name = applicant_identity(applicant)
+    filled = prefill(item.form_schema, applicant)
+    data = {**form_data, **{name: p.value for name, p in filled.items()}}
+    cleaned = clean_form_data(item.form_schema, data)
+    by_certificate = _certificates_for(item, holder_id)
+    missing = [
+        m.name
+        for m in item.materials.all()
+        if m.requirement == "required" and m.pk not in by_certificate and m.pk not in uploads
+    ]
+    if missing:
+        raise ValidationFailed(
+            format_lazy(_("缺少必要材料：{names}"), names="、".join(missing)),
+            field="materials",
+            code="materials_missing",
+        )
+    now = timezone.now()
+    application = Application.objects.create(
+        application_no=_next_number(item, timezone.localdate(now)),
+        item=item,
+        item_version=item.version,
+        department=item.department,
+        division=item.division,
+        submitted_by=user,
+        on_behalf_of=principal,
+        applicant_id=holder_id,
+        applicant_name=holder_name,
+        idempotency_key=key,
+        form_data=cleaned,
+        prefilled_fields=sorted(filled),
+        submitted_at=now,
+    )
+    for requirement_id, cert in by_certificate.items():
+        SubmittedMaterial.objects.create(application=application, requirement_id=requirement_id, certificate=cert)
+    for requirement_id, upload in uploads.items():
+        _attach_upload(application, requirement_id, upload)
+    _event(application, "submit", "", user)
+    return application
+
+
+def _attach_upload(application: Application, requirement_id: int, upload: Any) -> SubmittedMaterial:
+    from yiwang.core.crypto import sm3_hex
+
+    requirement = application.item.materials.filter(pk=requirement_id).first()
+    if requirement is None:
+        raise ValidationFailed(_("材料不属于该事项"), field="materials")
+    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in {t.strip() for t in requirement.file_types.split(",")}:
+        raise ValidationFailed(
+            format_lazy(_("“{name}”只接受 {types} 格式"), name=requirement.name, types=requirement.file_types),
+            field=f"material_{requirement_id}",
+        )
+    if upload.size > requirement.max_size_mb * 1024 * 1024:
+        raise ValidationFailed(
+            format_lazy(_("“{name}”不能超过 {mb} MB"), name=requirement.name, mb=requirement.max_size_mb),
+            field=f"material_{requirement_id}",
+        )
+    content = upload.read()
+    upload.seek(0)
+    material = SubmittedMaterial(
+        application=application,
+        requirement=requirement,
+        file_name=upload.name[:200],
+        sm3=sm3_hex(content),
+        size=upload.size,
+    )
+    material.file.save(f"{application.application_no}-{requirement_id}.{extension}", upload, save=False)
+    material.save()
+    return material
+
+
+# --- the lifecycle -------------------------------------------------------------------------------------------------
+
+
+def _check_actor(application: Application, action: str, actor: User) -> None:
+    transition = TRANSITIONS[action]
+    if transition.actor == Actor.APPLICANT:
+        if actor.pk not in {application.submitted_by_id, application.on_behalf_of_id}:
+            raise PermissionDenied(_("只有申请人本人可以进行此操作"), field="actor")
+        return
+    in_scope = scope_queryset(
+        actor,
+        Application.objects.filter(pk=application.pk),
+        division_field="division",
+        department_field="department",
+        role=transition.role or None,
+    ).exists()
+    if not in_scope:
+        raise PermissionDenied(_("您无权办理该办件"), field="actor")
+
+
+def _require(text: str, field: str, message: Any) -> str:
+    if not (text or "").strip():
+        raise ValidationFailed(message, field=field)
+    return text.strip()
+
+
+@transaction.atomic
+def act(application: Application, action: str, *, actor: User, note: str = "", **details: Any) -> Application:
+    """Take one step of the lifecycle (see ``lifecycle.TRANSITIONS``)."""
+    if action not in TRANSITIONS:
+        raise ValidationFailed(_("未知的办理动作"), field="action")
+    application = Application.objects.select_for_update().select_related("item").get(pk=application.pk)
+    transition = TRANSITIONS[action]
+    if application.state not in transition.sources:
+        raise Conflict(
+            format_lazy(
+                _("办件当前状态为“{state}”，不能{action}"),
+                state=application.get_state_display(),
+                action=transition.label,
+            ),
+            field="state",
+        )
+    _check_actor(application, action, actor)
+    before = application.state
+    _EFFECTS.get(action, _no_effect)(application, note, {**details, "actor": actor})
+    application.state = transition.target
+    application.save()
+    _event(application, action, before, actor, note)
+    return application
+
+
+def _no_effect(application: Application, note: str, details: dict[str, Any]) -> None:
+    return None
+
+
+def _start_clock(application: Application) -> None:
+    days = WorkingDays()
+    today = timezone.localdate()
+    application.accepted_on = today
+    application.due_on = days.add_working_days(today, application.item.promised_time_limit)
+    legal = application.item.legal_time_limit
+    application.legal_due_on = days.add_working_days(today, legal) if legal is not None else None
+
+
+def _accept(application: Application, note: str, details: dict[str, Any]) -> None:
+    _start_clock(application)
+
+
+def _accept_with_deficiency(application: Application, note: str, details: dict[str, Any]) -> None:
+    missing = [str(m) for m in details.get("deficiency") or [] if str(m).strip()]
+    if not missing:
+        raise ValidationFailed(_("容缺受理须列明容缺的材料"), field="deficiency")
+    application.deficiency = missing
+    _start_clock(application)
+
+
+def _refuse(application: Application, note: str, details: dict[str, Any]) -> None:
+    application.decision_reason = _require(note, "note", _("不予受理须说明理由"))
+
+
+def _request_correction(application: Application, note: str, details: dict[str, Any]) -> None:
+    items = [str(i).strip() for i in details.get("items") or [] if str(i).strip()]
+    if not items:
+        raise ValidationFailed(_("一次性告知须列明全部需要补正的内容"), field="items")
+    application.correction_items = items
+
+
+def _resubmit(application: Application, note: str, details: dict[str, Any]) -> None:
+    changes = details.get("form_data") or {}
+    locked = set(application.prefilled_fields)
+    merged = {**application.form_data, **{k: v for k, v in changes.items() if k not in locked}}
+    application.form_data = clean_form_data(application.item.form_schema, merged)
+    application.correction_items = []
+
+
+def _suspend(application: Application, note: str, details: dict[str, Any]) -> None:
+    _require(note, "note", _("挂起须说明理由（如现场核查、专家评审、听证）"))
+    application.paused_on = timezone.localdate()
+
+
+def _resume(application: Application, note: str, details: dict[str, Any]) -> None:
+    """The clock stopped while suspended: push both deadlines back by the working days spent suspended."""
+    days = WorkingDays()
+    paused = days.working_days_between(application.paused_on, timezone.localdate()) if application.paused_on else 0
+    if paused > 0 and application.due_on:
+        application.due_on = days.add_working_days(application.due_on, paused)
+    if paused > 0 and application.legal_due_on:
+        application.legal_due_on = days.add_working_days(application.legal_due_on, paused)
+    application.paused_on = None
+
+
+def _approve_on_commitment(application: Application, note: str, details: dict[str, Any]) -> None:
+    application.commitment = True
+    if application.accepted_on is None:
+        _start_clock(application)
+
+
+def _deny(application: Application, note: str, details: dict[str, Any]) -> None:
+    application.decision_reason = _require(note, "note", _("不予许可须说明理由及法律依据"))
+
+
+def _complete(application: Application, note: str, details: dict[str, Any]) -> None:
+    application.completed_at = timezone.now()
+    cert_type = application.item.result_certificate_type
+    if cert_type is None:
+        return
+    from yiwang.certificates.services import issue_certificate
+
+    content = details.get("certificate_content") or certificate_content(application, cert_type.schema)
+    application.result_certificate = issue_certificate(
+        cert_type=cert_type,
+        holder_id=application.applicant_id,
+        holder_name=application.applicant_name,
+        content=content,
+        department=application.department,
+        actor=details["actor"],
+    )
+
+
+def certificate_content(application: Application, schema: dict[str, Any]) -> dict[str, Any]:
+    """The result certificate's content, built from the application: a field of the same name, else the form field
+    whose Chinese title matches (``住所`` ↔ ``住所``, ``名称`` ↔ ``企业名称``), else the applicant's name for a
+    name field and the completion date for a date field. The issuing service validates the result."""
+    form = application.form_data
+    titles = {
+        name: str(spec.get("title", ""))
+        for name, spec in (application.item.form_schema.get("properties") or {}).items()
+    }
+    content: dict[str, Any] = {}
+    for name, spec in (schema.get("properties") or {}).items():
+        title = str(spec.get("title", ""))
+        value = form.get(name)
+        if value in (None, "") and title:
+            match = next((f for f, t in titles.items() if t == title), None) or next(
+                (f for f, t in titles.items() if t.endswith(title) or (title.endswith(t) and t)), None
+            )
+            value = form.get(match) if match else None
+        if value in (None, "") and name in {"name", "operator_name", "holder_name"}:
+            value = application.applicant_name
+        if value in (None, "") and spec.get("format") == "date":
+            value = timezone.localdate().isoformat()
+        if value not in (None, ""):
+            content[name] = str(value) if spec.get("type") == "string" else value
+    return content
+
+
+_EFFECTS = {
+    "accept": _accept,
+    "accept_with_deficiency": _accept_with_deficiency,
+    "refuse": _refuse,
+    "request_correction": _request_correction,
+    "resubmit": _resubmit,
+    "suspend": _suspend,
+    "resume": _resume,
+    "approve_on_commitment": _approve_on_commitment,
+    "deny": _deny,
+    "complete": _complete,
+}
+
+
+# --- time limits --------------------------------------------------------------------------------------------------
+
+YELLOW_WITHIN = 2  # working days left at which a case turns yellow (催办)
+
+
+def deadline_colour(application: Application, *, today: date | None = None, days: WorkingDays | None = None) -> str:
+    """``green`` / ``yellow`` / ``red`` for running clocks, ``paused`` when suspended, ``""`` otherwise."""
+    if application.state == State.SUSPENDED:
+        return "paused"
+    if application.state not in CLOCK_RUNNING or application.due_on is None:
+        return ""
+    today = today or timezone.localdate()
+    if today > application.due_on:
+        return "red"
+    left = (days or WorkingDays()).working_days_between(today, application.due_on)
+    return "yellow" if left <= YELLOW_WITHIN else "green"

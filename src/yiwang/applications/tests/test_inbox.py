@@ -1,0 +1,86 @@
+"""The officials' inbox: only their department and division, most urgent first; the applicant's other steps."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from yiwang.applications.lifecycle import State
+from yiwang.applications.selectors import inbox_for
+from yiwang.applications.services import act, submit_application
+from yiwang.applications.tests.conftest import fixed_today
+from yiwang.core.errors import Conflict, PermissionDenied
+
+
+def _apply(item, agent, plan, key):
+    return submit_application(
+        item,
+        user=agent,
+        form_data={
+            "business_premises": "文三路 1 号",
+            "main_business_format": "餐饮服务经营者",
+            "business_items": "热食类食品制售",
+        },
+        idempotency_key=key,
+        uploads={m.pk: plan for m in item.materials.all()},
+    )
+
+
+@pytest.mark.django_db
+def test_inbox_is_scoped_and_sorted_by_deadline(monkeypatch, org, make_official, food_item, agent, plan):
+    clerk = make_official("clerk", org.xihu_samr)
+    later = _apply(food_item, agent, plan, "key-later-0001")
+    sooner = _apply(food_item, agent, plan, "key-sooner-001")
+    waiting = _apply(food_item, agent, plan, "key-waiting-01")
+    fixed_today(monkeypatch, date(2026, 11, 2))
+    act(sooner, "accept", actor=clerk)
+    fixed_today(monkeypatch, date(2026, 11, 9))
+    act(later, "accept", actor=clerk)
+    assert [a.pk for a in inbox_for(clerk)] == [sooner.pk, later.pk, waiting.pk]
+    assert list(inbox_for(make_official("outsider", org.shangcheng_samr))) == []
+    act(later, "withdraw", actor=agent, note="不再经营")
+    assert later.pk not in [a.pk for a in inbox_for(clerk)]
+
+
+@pytest.mark.django_db
+def test_deficiency_commitment_and_refusal(org, make_official, food_item, agent, plan, enterprise):
+    clerk = make_official("clerk", org.xihu_samr)
+    first = _apply(food_item, agent, plan, "key-deficiency")
+    act(first, "accept_with_deficiency", actor=clerk, deficiency=["经营场所平面图（原件）"])
+    first.refresh_from_db()
+    assert first.state == State.ACCEPTED and first.deficiency == ["经营场所平面图（原件）"] and first.due_on
+    second = _apply(food_item, agent, plan, "key-commitment")
+    act(second, "approve_on_commitment", actor=clerk, note="申请人已书面承诺")
+    second.refresh_from_db()
+    assert second.state == State.APPROVED and second.commitment
+    third = _apply(food_item, agent, plan, "key-refused-01")
+    act(third, "refuse", actor=clerk, note="不属于本机关职权范围")
+    third.refresh_from_db()
+    assert third.state == State.REFUSED and third.decision_reason == "不属于本机关职权范围"
+    with pytest.raises(Conflict):
+        act(third, "withdraw", actor=agent)  # a refused application is final
+    with pytest.raises(PermissionDenied):
+        act(first, "withdraw", actor=clerk)  # only the applicant withdraws
+
+
+@pytest.mark.django_db
+def test_reminders_once_per_case_colour_and_day(monkeypatch, org, make_official, food_item, agent, plan):
+    from yiwang.applications.reminders import send_deadline_reminders
+    from yiwang.core.models import Notification
+
+    clerk = make_official("clerk", org.xihu_samr)
+    application = _apply(food_item, agent, plan, "key-remind-001")
+    fixed_today(monkeypatch, date(2026, 9, 29))
+    act(application, "accept", actor=clerk)  # due 12 Oct 2026
+    fixed_today(monkeypatch, date(2026, 9, 30))
+    assert send_deadline_reminders() == 0  # green
+    fixed_today(monkeypatch, date(2026, 10, 9))
+    assert send_deadline_reminders() == 1  # yellow
+    assert send_deadline_reminders() == 1  # same day again: the outbox keeps one row
+    fixed_today(monkeypatch, date(2026, 10, 13))
+    send_deadline_reminders()
+    bodies = list(
+        Notification.objects.filter(recipient=clerk, subject="催办提醒").order_by("pk").values_list("body", flat=True)
+    )
+    assert len(bodies) == 2 and "已超过承诺办结日期" in bodies[-1]

@@ -1,0 +1,227 @@
+"""Applicants' pages: apply (with 免填 and 免提交 shown), my applications, one application's timeline."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.models import User
+from yiwang.applications.delegation import active_delegation, grant_delegation, revoke_delegation
+from yiwang.applications.feedback import rate_application
+from yiwang.applications.forms_data import FormInvalid
+from yiwang.applications.lifecycle import TRANSITIONS, Actor, State, allowed_actions
+from yiwang.applications.models import Application, Delegation, Rating
+from yiwang.applications.prefill import prefill
+from yiwang.applications.receipt import render_receipt_pdf
+from yiwang.applications.selectors import applications_of
+from yiwang.applications.services import _certificates_for, act, applicant_identity, submit_application
+from yiwang.catalog.models import ServiceItem
+from yiwang.core.errors import DomainError, ValidationFailed
+
+
+def _fields(item: ServiceItem, filled: dict[str, Any], values: dict[str, Any], errors: dict[str, str]) -> list[dict]:
+    required = set(item.form_schema.get("required") or [])
+    rows = []
+    for name, spec in (item.form_schema.get("properties") or {}).items():
+        p = filled.get(name)
+        rows.append(
+            {
+                "name": name,
+                "title": spec.get("title", name),
+                "spec": spec,
+                "required": name in required,
+                "prefilled": p is not None,
+                "source": p.source if p else "",
+                "value": p.value if p else values.get(name, ""),
+                "error": errors.get(name, ""),
+            }
+        )
+    return rows
+
+
+@login_required
+def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
+    item = get_object_or_404(ServiceItem.objects.select_related("department"), item_code=item_code, status="published")
+    principals = [
+        d.principal
+        for d in Delegation.objects.filter(delegate=request.user, revoked_at__isnull=True).select_related("principal")
+        if active_delegation(d.principal, request.user, item) is not None
+    ]
+    chosen = request.POST.get("on_behalf_of") or request.GET.get("for", "")
+    principal = next((p for p in principals if str(p.pk) == chosen), None)
+    if principal is None and principals and not (request.user.id_number or request.user.enterprise_uscc):
+        principal = principals[0]  # a pure delegate has no identity of their own to apply with
+    applicant = principal or request.user
+    try:
+        holder_id, _name = applicant_identity(applicant)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("portal:me")
+    filled = prefill(item.form_schema, applicant)
+    by_certificate = _certificates_for(item, holder_id)
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    if request.method == "POST":
+        values = {
+            k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken", "idempotency_key", "on_behalf_of"}
+        }
+        uploads = {
+            m.pk: request.FILES[f"material_{m.pk}"] for m in item.materials.all() if f"material_{m.pk}" in request.FILES
+        }
+        try:
+            application = submit_application(
+                item,
+                user=request.user,
+                form_data=values,
+                idempotency_key=key,
+                uploads=uploads,
+                on_behalf_of=principal,
+            )
+        except FormInvalid as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            errors = {exc.field or "__all__": str(exc.message)}
+        else:
+            messages.success(request, _("申请已提交，办件编号 %(no)s") % {"no": application.application_no})
+            return redirect("applications:detail", application_no=application.application_no)
+    materials = [
+        {"requirement": m, "certificate": by_certificate.get(m.pk), "error": errors.get(f"material_{m.pk}", "")}
+        for m in item.materials.all()
+    ]
+    return render(
+        request,
+        "applications/apply.html",
+        {
+            "item": item,
+            "fields": _fields(item, filled, values, errors),
+            "materials": materials,
+            "key": key,
+            "general_error": errors.get("__all__") or errors.get("materials") or errors.get("item"),
+            "principals": principals,
+            "principal": principal,
+        },
+    )
+
+
+def _timeline(application: Application) -> list[dict[str, Any]]:
+    """The steps as the applicant reads them: when, what was done, the resulting state, the note."""
+    steps = []
+    for event in application.events.all():
+        transition = TRANSITIONS.get(event.action)
+        label = transition.label if transition else _("提交申请")
+        steps.append({"at": event.at, "label": label, "state": State(event.to_state).label, "note": event.note})
+    return steps
+
+
+@login_required
+def mine(request: AuthedRequest) -> HttpResponse:
+    return render(request, "applications/mine.html", {"applications": applications_of(request.user)[:100]})
+
+
+@login_required
+def detail(request: AuthedRequest, application_no: str) -> HttpResponse:
+    application = applications_of(request.user).filter(application_no=application_no).first()
+    if application is None:
+        raise Http404
+    if request.method == "POST" and request.POST.get("action") == "rate":
+        try:
+            rate_application(
+                application,
+                actor=request.user,
+                score=int(request.POST.get("score") or 0),
+                comment=request.POST.get("comment", ""),
+            )
+        except (DomainError, ValueError) as exc:
+            messages.error(request, str(getattr(exc, "message", exc)))
+        else:
+            messages.success(request, _("感谢您的评价"))
+        return redirect("applications:detail", application_no=application_no)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in {t.action for t in allowed_actions(application.state, Actor.APPLICANT)}:
+            raise Http404
+        try:
+            act(
+                application,
+                action,
+                actor=request.user,
+                note=request.POST.get("note", ""),
+                form_data={k[2:]: v for k, v in request.POST.items() if k.startswith("f_")},
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        return redirect("applications:detail", application_no=application_no)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "timeline": _timeline(application),
+            "materials": application.materials.select_related("requirement", "certificate"),
+            "actions": allowed_actions(application.state, Actor.APPLICANT),
+            "can_rate": application.state == State.COMPLETED and not hasattr(application, "rating"),
+            "scores": Rating.Score.choices,
+        },
+    )
+
+
+@login_required
+def receipt(request: AuthedRequest, application_no: str) -> HttpResponse:
+    application = applications_of(request.user).filter(application_no=application_no).first()
+    if application is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("applications:detail", args=[application_no]))
+    response = HttpResponse(render_receipt_pdf(application, status_url=url), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{application_no}.pdf"'
+    return response
+
+
+@login_required
+def delegations(request: AuthedRequest) -> HttpResponse:
+    """授权代办: the delegations a person gave (grant, revoke) and those they hold."""
+    if request.method == "POST":
+        try:
+            if request.POST.get("revoke"):
+                delegation = get_object_or_404(Delegation, pk=request.POST["revoke"], principal=request.user)
+                revoke_delegation(delegation, actor=request.user)
+            else:
+                delegate = User.objects.filter(username=request.POST.get("delegate", "").strip()).first()
+                if delegate is None:
+                    raise ValidationFailed(_("代办人账户不存在"), field="delegate")
+                today = timezone.localdate()
+                until = date.fromisoformat(request.POST.get("valid_until") or "")
+                grant_delegation(
+                    request.user,
+                    delegate,
+                    relationship=request.POST.get("relationship", ""),
+                    valid_from=today,
+                    valid_until=until,
+                )
+        except ValueError:
+            messages.error(request, _("截止日期格式应为 YYYY-MM-DD"))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("已保存"))
+        return redirect("applications:delegations")
+    return render(
+        request,
+        "applications/delegations.html",
+        {
+            "given": Delegation.objects.filter(principal=request.user).select_related("delegate"),
+            "held": Delegation.objects.filter(delegate=request.user, revoked_at__isnull=True).select_related(
+                "principal"
+            ),
+        },
+    )

@@ -1,0 +1,59 @@
+"""Enterprise pages of 免申即享: offers to confirm (意愿确认), policies already met, and near misses."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiwang.accounts.http import AuthedRequest
+from yiwang.core.errors import DomainError
+from yiwang.policies import services
+from yiwang.policies.models import Offer
+from yiwang.registries.models import LegalEntity
+
+
+def _entity(request: AuthedRequest) -> LegalEntity | None:
+    uscc = request.user.enterprise_uscc
+    return LegalEntity.objects.filter(uscc=uscc).first() if uscc else None
+
+
+@login_required
+def mine(request: AuthedRequest) -> HttpResponse:
+    entity = _entity(request)
+    if entity is None:
+        return render(request, "policies/mine.html", {"entity": None})
+    result = services.calculator(entity)
+    offers = Offer.objects.filter(uscc=entity.uscc).select_related("policy").order_by("-created_at")
+    return render(
+        request,
+        "policies/mine.html",
+        {
+            "entity": entity,
+            "offers": offers,
+            "eligible": result["eligible"],
+            "near_misses": result["near_misses"],
+        },
+    )
+
+
+@login_required
+@require_POST
+def respond(request: AuthedRequest, offer_id: int) -> HttpResponse:
+    entity = _entity(request)
+    offer = Offer.objects.filter(pk=offer_id, uscc=entity.uscc if entity else "").first()
+    if offer is None:
+        raise Http404
+    try:
+        if request.POST.get("decision") == "confirm":
+            services.confirm_offer(offer, actor=request.user, bank_account=request.POST.get("bank_account", ""))
+            messages.success(request, _("已确认申领，资金将拨付至您指定的账户"))
+        else:
+            services.decline_offer(offer, actor=request.user, reason=request.POST.get("reason", ""))
+            messages.success(request, _("已放弃该项政策"))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("policies:mine")

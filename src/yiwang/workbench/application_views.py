@@ -1,0 +1,108 @@
+"""The officials' inbox (办件箱): scoped, most urgent first, with deadline colours; one case with its decisions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.scopes import scope_queryset
+from yiwang.applications.feedback import record_follow_up, record_rectification
+from yiwang.applications.lifecycle import Actor, allowed_actions
+from yiwang.applications.models import Rectification
+from yiwang.applications.selectors import cases_for, inbox_for
+from yiwang.applications.services import act, deadline_colour
+from yiwang.core.errors import DomainError
+from yiwang.core.identifiers import is_valid_id_number
+from yiwang.core.workdays import WorkingDays
+from yiwang.registries.masking import mask_id_number
+from yiwang.workbench.views import COLOUR_TEXT, official_required
+
+
+def _shown_identifier(value: str) -> str:
+    """A person's ID number is masked (personal data); an enterprise's USCC is public."""
+    return mask_id_number(value) if is_valid_id_number(value) else value
+
+
+@official_required
+def inbox(request: AuthedRequest) -> HttpResponse:
+    days = WorkingDays()
+    rows = []
+    for application in inbox_for(request.user)[:200]:
+        colour = deadline_colour(application, days=days)
+        rows.append({"a": application, "colour": colour, "colour_text": COLOUR_TEXT[colour]})
+    return render(request, "workbench/inbox.html", {"rows": rows})
+
+
+@official_required
+def case(request: AuthedRequest, application_no: str) -> HttpResponse:
+    application = cases_for(request.user).filter(application_no=application_no).first()
+    if application is None:
+        raise Http404
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in {t.action for t in allowed_actions(application.state, Actor.OFFICIAL)}:
+            raise Http404
+        lines = [line for line in request.POST.get("items", "").splitlines() if line.strip()]
+        try:
+            act(
+                application,
+                action,
+                actor=request.user,
+                note=request.POST.get("note", ""),
+                items=lines,
+                deficiency=lines,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("已办理"))
+            if action in {"refuse", "deny", "complete"}:
+                return redirect("workbench:inbox")
+        return redirect("workbench:case", application_no=application_no)
+    colour = deadline_colour(application)
+    return render(
+        request,
+        "workbench/case.html",
+        {
+            "a": application,
+            "applicant_id": _shown_identifier(application.applicant_id),
+            "materials": application.materials.select_related("requirement", "certificate"),
+            "actions": allowed_actions(application.state, Actor.OFFICIAL),
+            "colour": colour,
+            "colour_text": COLOUR_TEXT[colour],
+        },
+    )
+
+
+@official_required
+def rectifications(request: AuthedRequest) -> HttpResponse:
+    """差评整改: bad ratings of the department's cases, to rectify by the deadline and follow up with the applicant."""
+    cases = scope_queryset(
+        request.user,
+        Rectification.objects.select_related("rating__application__item").exclude(status=Rectification.Status.CLOSED),
+        division_field="division",
+        department_field="department",
+    ).order_by("due_on")
+    if request.method == "POST":
+        case = cases.filter(pk=request.POST.get("case") or 0).first()
+        if case is None:
+            raise Http404
+        try:
+            if case.status == Rectification.Status.OPEN:
+                record_rectification(case, actor=request.user, measures=request.POST.get("text", ""))
+            else:
+                record_follow_up(
+                    case,
+                    actor=request.user,
+                    note=request.POST.get("text", ""),
+                    satisfied=request.POST.get("satisfied") == "yes",
+                )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("已记录"))
+        return redirect("workbench:rectifications")
+    return render(request, "workbench/rectifications.html", {"cases": cases})
