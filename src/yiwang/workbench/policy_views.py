@@ -1,0 +1,452 @@
+"""Officials' pages of 免申即享 (proactive benefits): author policies and versions, test them against an enterprise,
+try a draft in the sandbox (政策沙盘), launch a matching run and read its evidence, export and pay batches, and
+resolve objections raised during public notice.
+
+Every operation goes through ``yiwang.policies.services``; these views only parse, call and render. Officials see
+the policies of their own department, administrators all; any other policy answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.models import Department, User
+from yiwang.core.errors import DomainError, PermissionDenied
+from yiwang.policies import services
+from yiwang.policies.facts import ENTERPRISE_SCHEMA, entity_facts
+from yiwang.policies.models import MatchResult, MatchRun, Objection, Payout, PayoutBatch, Policy, PolicyVersion
+from yiwang.policies.rulesets import RulesInvalid, definition_of
+from yiwang.registries.models import LegalEntity
+from yiwang.registries.selectors import entities_for
+from yiwang.rules import explain
+from yiwang.workbench.views import official_required
+
+SAMPLE_RULES = """conditions:
+  all:
+    - {id: district, fact: district, op: eq, value: "330106", clause: "《办法》第二条"}
+    - {id: revenue, fact: annual_revenue, op: ge, value: 10000000, clause: "《办法》第三条"}
+amount:
+  fixed: 10000
+"""
+
+
+# --- reading, in scope ----------------------------------------------------------------------------------------
+
+
+def policies_for(user: User) -> QuerySet[Policy]:
+    """The policies an official may manage: their department's; an administrator's: all."""
+    qs = Policy.objects.select_related("department", "current_version")
+    if user.is_administrator:
+        return qs
+    if user.department_id is None:
+        return qs.none()
+    return qs.filter(department_id=user.department_id)
+
+
+def _policy(request: AuthedRequest, code: str) -> Policy:
+    policy = policies_for(request.user).filter(code=code).first()
+    if policy is None:
+        raise Http404
+    return policy
+
+
+def _with_last_result(qs: QuerySet[Policy]) -> QuerySet[Policy]:
+    """Each policy with its latest matching result: coverage (eligible count) and cost (amount total)."""
+    last = MatchResult.objects.filter(version__policy=OuterRef("pk")).order_by("-run__started_at", "-pk")
+    return qs.annotate(
+        last_run_id=Subquery(last.values("run_id")[:1], output_field=IntegerField()),
+        last_eligible=Subquery(last.values("eligible_count")[:1], output_field=IntegerField()),
+        last_amount=Subquery(last.values("amount_total")[:1], output_field=DecimalField()),
+    )
+
+
+def _problems(exc: DomainError) -> list[dict[str, str]]:
+    return list(getattr(exc, "problems", []) or [])
+
+
+def _error(request: AuthedRequest, exc: DomainError) -> None:
+    """A refused operation as a message; a rules error lists its problems with their paths on the page instead."""
+    if isinstance(exc, PermissionDenied):
+        raise Http404 from exc  # outside the caller's reach: as if it did not exist
+    if not isinstance(exc, RulesInvalid):
+        messages.error(request, str(exc.message))
+
+
+def _facts_context() -> dict[str, Any]:
+    return {"facts": services.schema_facts()}
+
+
+# --- list and authoring ---------------------------------------------------------------------------------------
+
+
+@official_required
+def policy_list(request: AuthedRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    qs = policies_for(request.user)
+    if q:
+        qs = qs.filter(Q(code__icontains=q) | Q(title__contains=q))
+    page = Paginator(_with_last_result(qs).order_by("code"), 50).get_page(request.GET.get("page"))
+    return render(request, "workbench/policies/list.html", {"page": page, "policies": page.object_list, "q": q})
+
+
+def _departments(user: User) -> QuerySet[Department]:
+    if user.is_administrator:
+        return Department.objects.order_by("code")
+    if user.department_id is None:
+        return Department.objects.none()
+    return Department.objects.filter(pk=user.department_id)
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    if not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as exc:
+        raise _Invalid(_("日期格式应为 YYYY-MM-DD"), field) from exc
+
+
+def _money(value: str, field: str) -> Decimal:
+    try:
+        return Decimal(value.strip() or "0")
+    except InvalidOperation as exc:
+        raise _Invalid(_("请输入金额（元）"), field) from exc
+
+
+class _Invalid(Exception):
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.message, self.field = message, field
+
+
+@official_required
+def policy_create(request: AuthedRequest) -> HttpResponse:
+    departments = _departments(request.user)
+    form: dict[str, str] = {"rules": SAMPLE_RULES, "route": Policy.Route.PROACTIVE, "budget_total": "0"}
+    problems: list[dict[str, str]] = []
+    error, error_field = "", ""
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
+        department = departments.filter(pk=request.POST.get("department", "")).first()
+        try:
+            if department is None:
+                raise _Invalid(_("请选择主管部门"), "department")
+            route = form.get("route", "")
+            if route not in Policy.Route.values:
+                raise _Invalid(_("请选择兑现方式"), "route")
+            policy = services.create_policy(
+                code=form.get("code", ""),
+                title=form.get("title", ""),
+                department=department,
+                rules=form.get("rules", ""),
+                actor=request.user,
+                budget_total=_money(form.get("budget_total", ""), "budget_total"),
+                legal_references=form.get("legal_references", ""),
+                route=route,
+                valid_from=_date(form.get("valid_from", ""), "valid_from"),
+                valid_until=_date(form.get("valid_until", ""), "valid_until"),
+            )
+        except _Invalid as exc:
+            error, error_field = exc.message, exc.field
+        except DomainError as exc:
+            if isinstance(exc, PermissionDenied):
+                raise Http404 from exc
+            error, error_field, problems = str(exc.message), exc.field or "", _problems(exc)
+        else:
+            messages.success(request, _("已创建政策（草稿）及其第 1 版规则"))
+            return redirect("policy_admin:detail", code=policy.code)
+    return render(
+        request,
+        "workbench/policies/create.html",
+        {
+            "form": form,
+            "departments": departments,
+            "routes": Policy.Route.choices,
+            "problems": problems,
+            "error": error,
+            "error_field": error_field,
+            **_facts_context(),
+        },
+        status=422 if error else 200,
+    )
+
+
+def _detail(
+    request: AuthedRequest,
+    policy: Policy,
+    *,
+    rules: str | None = None,
+    problems: list[dict[str, str]] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    versions = policy.versions.select_related("created_by").order_by("-number")
+    current = policy.current_version
+    return render(
+        request,
+        "workbench/policies/detail.html",
+        {
+            "policy": policy,
+            "versions": versions,
+            "rules": rules if rules is not None else (current.rules if current else SAMPLE_RULES),
+            "problems": problems or [],
+            **_facts_context(),
+        },
+        status=status,
+    )
+
+
+@official_required
+def policy_detail(request: AuthedRequest, code: str) -> HttpResponse:
+    return _detail(request, _policy(request, code))
+
+
+@official_required
+@require_POST
+def version_create(request: AuthedRequest, code: str) -> HttpResponse:
+    policy = _policy(request, code)
+    rules = request.POST.get("rules", "")
+    try:
+        version = services.new_version(policy, rules, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+        return _detail(request, policy, rules=rules, problems=_problems(exc), status=422)
+    messages.success(request, _("已保存第 %(number)s 版规则，并设为现行版本") % {"number": version.number})
+    return redirect("policy_admin:detail", code=policy.code)
+
+
+@official_required
+@require_POST
+def policy_publish(request: AuthedRequest, code: str) -> HttpResponse:
+    policy = _policy(request, code)
+    try:
+        if request.POST.get("action") == "retire":
+            expired = services.retire_policy(policy, actor=request.user)
+            messages.success(request, _("政策已停止兑现，%(n)s 条待确认推送已过期") % {"n": expired})
+        else:
+            services.publish_policy(policy, actor=request.user)
+            messages.success(request, _("政策已发布"))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("policy_admin:detail", code=policy.code)
+
+
+# --- test against an enterprise --------------------------------------------------------------------------------
+
+
+def _version(policy: Policy, number: str) -> PolicyVersion | None:
+    if number.isdigit():
+        return policy.versions.filter(number=int(number)).first()
+    return policy.current_version
+
+
+def _explain_entity(version: PolicyVersion, facts: dict[str, Any]) -> dict[str, Any]:
+    """One version of the rules against one entity's facts: each condition with its value, source and clause."""
+    definition = definition_of(version)
+    result = explain(definition, facts, ENTERPRISE_SCHEMA, timezone.localdate()).as_dict()
+    result["amount"] = definition.amount.compute(facts) if result["result"] == "true" else None
+    return result
+
+
+@official_required
+def policy_test(request: AuthedRequest, code: str) -> HttpResponse:
+    """版本测试: the version's conditions checked one by one against an enterprise of the registry."""
+    policy = _policy(request, code)
+    version = _version(policy, request.GET.get("version", ""))
+    uscc = request.GET.get("uscc", "").strip().upper()
+    entity, result, error = None, None, ""
+    if uscc and version is not None:
+        entity = entities_for(request.user).filter(uscc=uscc).first()
+        if entity is None:
+            error = _("法人库中未找到统一社会信用代码为 %(uscc)s 的企业（或不在您的管辖范围内）") % {"uscc": uscc}
+        else:
+            result = _explain_entity(version, entity_facts(entity))
+    return render(
+        request,
+        "workbench/policies/test.html",
+        {
+            "policy": policy,
+            "version": version,
+            "versions": policy.versions.order_by("-number"),
+            "uscc": uscc,
+            "entity": entity,
+            "result": result,
+            "error": error,
+        },
+        status=404 if error else 200,
+    )
+
+
+# --- sandbox --------------------------------------------------------------------------------------------------
+
+
+@official_required
+def policy_sandbox(request: AuthedRequest, code: str) -> HttpResponse:
+    """政策沙盘: a draft of the rules against the current version, on today's data (nothing is saved)."""
+    policy = _policy(request, code)
+    current = policy.current_version
+    draft = request.POST.get("rules", "") if request.method == "POST" else (current.rules if current else SAMPLE_RULES)
+    result: dict[str, Any] | None = None
+    problems: list[dict[str, str]] = []
+    context: dict[str, Any] = {}
+    if request.method == "POST":
+        try:
+            result = services.sandbox(policy, draft, actor=request.user)
+        except DomainError as exc:
+            _error(request, exc)
+            problems = _problems(exc)
+        else:
+            names = _names(result["gained_usccs"] + result["lost_usccs"])
+            context = {
+                "gained": [(u, names.get(u, "")) for u in result["gained_usccs"]],
+                "lost": [(u, names.get(u, "")) for u in result["lost_usccs"]],
+                "over_budget": Decimal(result["draft_cost"]) > Decimal(result["budget_total"]),
+            }
+    return render(
+        request,
+        "workbench/policies/sandbox.html",
+        {"policy": policy, "draft": draft, "result": result, "problems": problems, **context, **_facts_context()},
+        status=422 if problems else 200,
+    )
+
+
+def _names(usccs: list[str]) -> dict[str, str]:
+    return dict(LegalEntity.objects.filter(uscc__in=usccs).values_list("uscc", "name"))
+
+
+# --- matching runs --------------------------------------------------------------------------------------------
+
+
+def _results(policy: Policy) -> QuerySet[MatchResult]:
+    return MatchResult.objects.filter(version__policy=policy).select_related("run", "version", "run__created_by")
+
+
+@official_required
+def policy_runs(request: AuthedRequest, code: str) -> HttpResponse:
+    policy = _policy(request, code)
+    if request.method == "POST":
+        try:
+            run = services.run_matching([policy], actor=request.user)
+        except DomainError as exc:
+            _error(request, exc)
+        else:
+            messages.success(request, _("比对完成：%(n)s 户主体参与比对") % {"n": run.entity_count})
+            return redirect("policy_admin:run", code=policy.code, pk=run.pk)
+        return redirect("policy_admin:runs", code=policy.code)
+    results = _results(policy).order_by("-run__started_at", "-pk")[:50]
+    return render(request, "workbench/policies/runs.html", {"policy": policy, "results": results})
+
+
+@official_required
+def run_detail(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
+    """The evidence of one run for this policy: snapshot hash, counts, amounts, offers created."""
+    policy = _policy(request, code)
+    result = _results(policy).filter(run_id=pk).first()
+    if result is None:
+        raise Http404
+    run: MatchRun = result.run
+    sample = [u.decode("ascii") for u in run.usccs()[result.rows()[:20]]] if result.eligible_count else []
+    offers = policy.offers.filter(run=run).count()
+    return render(
+        request,
+        "workbench/policies/run.html",
+        {"policy": policy, "run": run, "result": result, "sample": sample, "offers": offers},
+    )
+
+
+@official_required
+@require_POST
+def run_push(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
+    """Push the offers of a run whose eligible set was over the automatic cap (a decision, not a side effect)."""
+    policy = _policy(request, code)
+    result = _results(policy).filter(run_id=pk).first()
+    if result is None:
+        raise Http404
+    try:
+        created = services.push_offers(result, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("已推送 %(n)s 条政策兑现通知") % {"n": created})
+    return redirect("policy_admin:run", code=policy.code, pk=pk)
+
+
+# --- payouts, public notice and objections --------------------------------------------------------------------
+
+
+@official_required
+def policy_payouts(request: AuthedRequest, code: str) -> HttpResponse:
+    policy = _policy(request, code)
+    pending = policy.payouts.filter(status=Payout.Status.PENDING)
+    return render(
+        request,
+        "workbench/policies/payouts.html",
+        {
+            "policy": policy,
+            "pending_count": pending.count(),
+            "pending_total": pending.aggregate(total=Sum("amount"))["total"] or Decimal("0.00"),
+            "batches": policy.batches.select_related("created_by").order_by("-created_at")[:50],
+            "objections": policy.objections.order_by("status", "-created_at")[:100],
+            "notice_url": f"/api/v1/policies/{policy.code}/notice" if policy.status != Policy.Status.DRAFT else "",
+        },
+    )
+
+
+@official_required
+@require_POST
+def batch_export(request: AuthedRequest, code: str) -> HttpResponse:
+    """The payment file of the pending payouts (CSV, UTF-8 with BOM for spreadsheet programs)."""
+    policy = _policy(request, code)
+    try:
+        batch, text = services.export_batch(policy, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("policy_admin:payouts", code=policy.code)
+    response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="payout-{policy.code}-{batch.pk}.csv"'
+    response["X-Payment-File-SM3"] = batch.file_hash
+    return response
+
+
+@official_required
+@require_POST
+def batch_paid(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
+    policy = _policy(request, code)
+    batch = get_object_or_404(PayoutBatch.objects.select_related("policy__department"), pk=pk, policy=policy)
+    try:
+        services.mark_batch_paid(batch, actor=request.user)
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("已登记该批次拨付完成"))
+    return redirect("policy_admin:payouts", code=policy.code)
+
+
+@official_required
+@require_POST
+def objection_resolve(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
+    policy = _policy(request, code)
+    objection = get_object_or_404(Objection.objects.select_related("policy__department"), pk=pk, policy=policy)
+    try:
+        services.resolve_objection(
+            objection,
+            actor=request.user,
+            upheld=request.POST.get("decision") == "uphold",
+            resolution=request.POST.get("resolution", ""),
+        )
+    except DomainError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("已处理该异议"))
+    return redirect("policy_admin:payouts", code=policy.code)
