@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("apply/<str:item_code>/", views.apply, name="apply"),
     path("delegations/", views.delegations, name="delegations"),
+    path("ratings/", views.ratings, name="ratings"),
     path("<str:application_no>/", views.detail, name="detail"),
     path("<str:application_no>/receipt.pdf", views.receipt, name="receipt"),
 ]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.models import User
 from yiwang.applications.delegation import active_delegation, grant_delegation, revoke_delegation
-from yiwang.applications.feedback import rate_application
+from yiwang.applications.feedback import public_statistics, rate_application
 from yiwang.applications.forms_data import FormInvalid
 from yiwang.applications.lifecycle import TRANSITIONS, Actor, State, allowed_actions
 from yiwang.applications.models import Application, Delegation, Rating
@@ -223,5 +223,17 @@ def delegations(request: AuthedRequest) -> HttpResponse:
             "held": Delegation.objects.filter(delegate=request.user, revoked_at__isnull=True).select_related(
                 "principal"
             ),
+        },
+    )
+
+
+def ratings(request: HttpRequest) -> HttpResponse:
+    """Public 好差评 statistics per department and per item (政务服务评价公开)."""
+    return render(
+        request,
+        "applications/ratings.html",
+        {
+            "by_department": public_statistics("department"),
+            "by_item": public_statistics("item")[:50],
         },
     )

@@ -26,8 +26,28 @@ def _shown_identifier(value: str) -> str:
     return mask_id_number(value) if is_valid_id_number(value) else value
 
 
+#: Steps that may be taken on several cases at once: acceptance of complete applications (a formal check each);
+#: decisions on the merits (准予/不予许可) are never taken in bulk.
+BULK_ACTIONS = {"accept"}
+
+
 @official_required
 def inbox(request: AuthedRequest) -> HttpResponse:
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action not in BULK_ACTIONS:
+            raise Http404
+        done, failed = 0, []
+        for application in inbox_for(request.user).filter(application_no__in=request.POST.getlist("selected")):
+            try:
+                act(application, action, actor=request.user)
+                done += 1
+            except DomainError as exc:
+                failed.append(f"{application.application_no}：{exc.message}")
+        messages.success(request, _("已批量受理 %(n)d 件") % {"n": done})
+        for line in failed:
+            messages.error(request, line)
+        return redirect("workbench:inbox")
     days = WorkingDays()
     rows = []
     for application in inbox_for(request.user)[:200]:

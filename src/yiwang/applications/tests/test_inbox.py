@@ -84,3 +84,16 @@ def test_reminders_once_per_case_colour_and_day(monkeypatch, org, make_official,
         Notification.objects.filter(recipient=clerk, subject="催办提醒").order_by("pk").values_list("body", flat=True)
     )
     assert len(bodies) == 2 and "已超过承诺办结日期" in bodies[-1]
+
+
+@pytest.mark.django_db
+def test_bulk_accept_and_public_ratings_page(client, org, make_official, food_item, agent, plan):
+    clerk = make_official("clerk", org.xihu_samr)
+    first = _apply(food_item, agent, plan, "key-bulk-00001")
+    second = _apply(food_item, agent, plan, "key-bulk-00002")
+    client.force_login(clerk)
+    client.post("/workbench/inbox/", {"action": "accept", "selected": [first.application_no, second.application_no]})
+    assert {a.state for a in inbox_for(clerk)} == {State.ACCEPTED}
+    assert client.post("/workbench/inbox/", {"action": "approve", "selected": [first.application_no]}).status_code == 404
+    client.logout()
+    assert "政务服务好差评公开" in client.get("/applications/ratings/").content.decode()  # public, no login
