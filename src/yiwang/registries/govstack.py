@@ -22,6 +22,7 @@ from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from yiwang.core.identifiers import normalize_identifier
 from yiwang.core.keys import index_of
 from yiwang.registries.access import PERSON_FIELDS, read_person
+from yiwang.registries.importing import ENTITY_COLUMNS
 from yiwang.registries.masking import mask_name
 from yiwang.registries.models import LegalEntity, Person
 from yiwang.registries.selectors import entities_for, persons_for
@@ -30,21 +31,7 @@ from yiwang.registries.services import create_record, update_record
 router = Router(tags=["govstack"])
 VERSION = "1.0"
 REGISTRIES: dict[str, type[Person] | type[LegalEntity]] = {"population": Person, "legal-entities": LegalEntity}
-ENTITY_FIELDS = [
-    "uscc",
-    "name",
-    "entity_type",
-    "legal_representative",
-    "registered_capital",
-    "industry",
-    "division",
-    "address",
-    "status",
-    "founding_date",
-    "size",
-    "headcount",
-    "annual_revenue",
-]
+ENTITY_FIELDS = ENTITY_COLUMNS  # the same columns as the bulk import
 QUERY_FIELDS = {
     "population": {"id_number", "name", "gender", "birth_date", "division"},
     "legal-entities": {"uscc", "name", "entity_type", "industry", "division", "status", "size"},

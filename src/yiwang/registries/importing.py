@@ -288,27 +288,43 @@ _PERSON_FIELDS = ["name", "gender", "birth_date", "ethnicity", "division_id", "a
 def _write_persons(
     chunk: list[Person], report: ImportReport, actor: User, department: Department | None, reason: str
 ) -> None:
-    if not chunk:
+    rows = {index_of(p.id_number): p for p in chunk}
+    _upsert(Person, "id_number_index", rows, _PERSON_FIELDS, report, actor, department, reason, key=lambda p: str(p.pk))
+
+
+def _upsert(
+    model: Any,
+    lookup: str,
+    rows: dict[str, Any],
+    fields: list[str],
+    report: ImportReport,
+    actor: User,
+    department: Department | None,
+    reason: str,
+    key: Any,
+) -> None:
+    """Insert the rows whose ``lookup`` value is new; update (versioned) those that differ; count the unchanged."""
+    if not rows:
         return
-    indexes = {index_of(p.id_number): p for p in chunk}
     existing = {
-        e.id_number_index: e
-        for batch in _batched(list(indexes), 900)
-        for e in Person.objects.filter(id_number_index__in=batch)
+        getattr(e, lookup): e
+        for batch in _batched(list(rows), 900)
+        for e in model.objects.filter(**{f"{lookup}__in": batch})
     }
-    new = [p for idx, p in indexes.items() if idx not in existing]
-    Person.objects.bulk_create(new, batch_size=BATCH)
+    new = [row for value, row in rows.items() if value not in existing]
+    model.objects.bulk_create(new, batch_size=BATCH)
     report.created += len(new)
     changed = []
-    for idx, old in existing.items():
-        diff = _changed_fields(old, indexes[idx], _PERSON_FIELDS)
+    for value, old in existing.items():
+        diff = _changed_fields(old, rows[value], fields)
         if not diff:
             report.unchanged += 1
             continue
         for name in diff:
-            setattr(old, name, getattr(indexes[idx], name))
+            setattr(old, name, getattr(rows[value], name))
         changed.append((old, diff))
-    _update_versioned(Person, "person", changed, _PERSON_FIELDS, actor, department, reason, key=lambda p: str(p.pk))
+    registry = "person" if model is Person else "entity"
+    _update_versioned(model, registry, changed, fields, actor, department, reason, key=key)
     report.updated += len(changed)
 
 
@@ -347,23 +363,7 @@ def import_entities(path: Path, *, actor: User, department: Department | None = 
     with transaction.atomic():
         for start in range(0, len(parsed), BATCH):
             chunk = {v["uscc"]: LegalEntity(**v) for _l, v in parsed[start : start + BATCH]}
-            existing = {
-                e.uscc: e for batch in _batched(list(chunk), 900) for e in LegalEntity.objects.filter(uscc__in=batch)
-            }
-            new = [e for uscc, e in chunk.items() if uscc not in existing]
-            LegalEntity.objects.bulk_create(new, batch_size=BATCH)
-            report.created += len(new)
-            changed = []
-            for uscc, old in existing.items():
-                diff = _changed_fields(old, chunk[uscc], fields)
-                if not diff:
-                    report.unchanged += 1
-                    continue
-                for name in diff:
-                    setattr(old, name, getattr(chunk[uscc], name))
-                changed.append((old, diff))
-            _update_versioned(LegalEntity, "entity", changed, fields, actor, department, reason, key=lambda e: e.uscc)
-            report.updated += len(changed)
+            _upsert(LegalEntity, "uscc", chunk, fields, report, actor, department, reason, key=lambda e: e.uscc)
         audit.record(
             "registry.entity.import",
             actor=actor,
