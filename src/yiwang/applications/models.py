@@ -46,6 +46,9 @@ class Application(models.Model):
     deficiency = models.JSONField(_("容缺材料"), default=list, blank=True)
     correction_items = models.JSONField(_("补正清单"), default=list, blank=True)
     decision_reason = models.TextField(_("决定理由"), blank=True)
+    auto_decision = models.JSONField(
+        _("秒批比对结果"), null=True, blank=True, help_text=_("每个条件、所用数据及来源、法律依据")
+    )
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     result_certificate = models.ForeignKey(
         Certificate, verbose_name=_("办理结果证照"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -154,13 +154,27 @@ def submit_application(
         return existing
     try:
         with transaction.atomic():
-            return _submit(item, user=user, form_data=form_data, key=key, uploads=uploads or {}, principal=on_behalf_of)
+            application = _submit(
+                item, user=user, form_data=form_data, key=key, uploads=uploads or {}, principal=on_behalf_of
+            )
     except IntegrityError:
         # a concurrent request with the same key won the race: return what it created
         existing = Application.objects.filter(submitted_by=user, idempotency_key=key).first()
         if existing is None:
             raise
         return existing
+    if not transaction.get_connection().in_atomic_block:  # 秒批 right after the submission is safely stored
+        from yiwang.applications.autoapproval import run_auto_approval
+
+        return run_auto_approval(application)
+    transaction.on_commit(lambda: _auto_approve_later(application.pk))
+    return application
+
+
+def _auto_approve_later(pk: int) -> None:
+    from yiwang.applications.autoapproval import run_auto_approval
+
+    run_auto_approval(Application.objects.get(pk=pk))
 
 
 def _submit(
@@ -250,6 +264,11 @@ def _attach_upload(application: Application, requirement_id: int, upload: Any) -
     return material
 
 
+def record_note(application: Application, action: str, note: str) -> None:
+    """A timeline entry that changes no state (e.g. the result of the 秒批 check)."""
+    _event(application, action, application.state, None, note)
+
+
 # --- the lifecycle -------------------------------------------------------------------------------------------------
 
 
@@ -277,8 +296,13 @@ def _require(text: str, field: str, message: Any) -> str:
 
 
 @transaction.atomic
-def act(application: Application, action: str, *, actor: User, note: str = "", **details: Any) -> Application:
-    """Take one step of the lifecycle (see ``lifecycle.TRANSITIONS``)."""
+def act(
+    application: Application, action: str, *, actor: User | None, note: str = "", system: bool = False, **details: Any
+) -> Application:
+    """Take one step of the lifecycle (see ``lifecycle.TRANSITIONS``).
+
+    ``system`` marks a step the platform takes itself (秒批), with no actor: only ``autoapproval`` does this.
+    """
     if action not in TRANSITIONS:
         raise ValidationFailed(_("未知的办理动作"), field="action")
     application = Application.objects.select_for_update().select_related("item").get(pk=application.pk)
@@ -292,7 +316,10 @@ def act(application: Application, action: str, *, actor: User, note: str = "", *
             ),
             field="state",
         )
-    _check_actor(application, action, actor)
+    if not system:
+        if actor is None:
+            raise PermissionDenied(_("请先登录"), field="actor")
+        _check_actor(application, action, actor)
     before = application.state
     _EFFECTS.get(action, _no_effect)(application, note, {**details, "actor": actor})
     application.state = transition.target
@@ -380,6 +407,7 @@ def _complete(application: Application, note: str, details: dict[str, Any]) -> N
 
     content = details.get("certificate_content") or certificate_content(application, cert_type.schema)
     application.result_certificate = issue_certificate(
+        automated=details["actor"] is None,
         cert_type=cert_type,
         holder_id=application.applicant_id,
         holder_name=application.applicant_name,

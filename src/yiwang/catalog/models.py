@@ -121,6 +121,9 @@ class ServiceItem(models.Model):
     )
     contact_phone = models.CharField(_("咨询电话"), max_length=64, blank=True)
     form_schema = models.JSONField(_("申请表单"), default=dict, blank=True, help_text=_("JSON Schema，字段有中文标题"))
+    approval_rules = models.TextField(
+        _("秒批规则"), blank=True, help_text=_("规则语言 YAML；全部条件满足且数据齐全时自动准予，否则转人工")
+    )
     status = models.CharField(_("状态"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.DRAFT)
     version = models.PositiveIntegerField(_("版本号"), default=0, help_text=_("最近一次发布的版本，0 表示未发布"))
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)

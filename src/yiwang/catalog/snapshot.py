@@ -12,7 +12,8 @@ __all__ = ["ITEM_FIELDS", "MATERIAL_FIELDS", "REFERENCE_FIELDS", "item_data", "m
 #: Fields copied as they are (the references to other tables are written as their codes).
 ITEM_FIELDS = ("item_code", "basic_code", "name", "item_type", "legal_basis", "conditions", "audience",
                "life_events", "keywords", "legal_time_limit", "promised_time_limit", "fee_note", "fee_amount",
-               "online", "window", "mobile", "result_kind", "result_name", "contact_phone", "form_schema")  # fmt: skip
+               "online", "window", "mobile", "result_kind", "result_name", "contact_phone", "form_schema",
+               "approval_rules")  # fmt: skip
 REFERENCE_FIELDS = ("department", "division", "result_certificate_type")
 MATERIAL_FIELDS = ("name", "requirement", "copies", "source_note", "certificate_type", "file_types", "max_size_mb")
 CENTS = Decimal("0.01")

@@ -52,6 +52,14 @@ def publishing_problems(item: ServiceItem, *, known_elements: set[str] | None = 
         problems.append(ItemProblem(code, "promised_time_limit", _("承诺办结时限不能长于法定办结时限")))
     if item.result_kind == ResultKind.CERTIFICATE and item.result_certificate_type_id is None:
         problems.append(ItemProblem(code, "result_certificate_type", _("办理结果为证照时须指明证照类型")))
+    if item.approval_rules.strip():
+        from yiwang.catalog.approval import load_approval_rules
+        from yiwang.rules import RuleError
+
+        try:
+            load_approval_rules(item)
+        except RuleError as exc:
+            problems.extend(ItemProblem(code, f"approval_rules.{p.path}", p.message) for p in exc.problems)
     return problems
 
 
@@ -68,6 +76,7 @@ _DEFAULTS: dict[str, Any] = {
     "result_certificate_type": None,
     "contact_phone": "",
     "form_schema": {},
+    "approval_rules": "",
     "status": ItemStatus.DRAFT.value,
     "materials": [],
 }

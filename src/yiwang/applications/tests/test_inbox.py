@@ -94,6 +94,8 @@ def test_bulk_accept_and_public_ratings_page(client, org, make_official, food_it
     client.force_login(clerk)
     client.post("/workbench/inbox/", {"action": "accept", "selected": [first.application_no, second.application_no]})
     assert {a.state for a in inbox_for(clerk)} == {State.ACCEPTED}
-    assert client.post("/workbench/inbox/", {"action": "approve", "selected": [first.application_no]}).status_code == 404
+    assert (
+        client.post("/workbench/inbox/", {"action": "approve", "selected": [first.application_no]}).status_code == 404
+    )
     client.logout()
     assert "政务服务好差评公开" in client.get("/applications/ratings/").content.decode()  # public, no login

@@ -57,9 +57,15 @@ def test_departments_for_the_city_and_each_county():
     assert xihu.kind == Department.Kind.MARKET_REGULATION
     assert Department.objects.get(code="330102-GAJ").name == "杭州市公安局上城区分局"
     assert set(Department.objects.filter(code__in=seeded).values_list("kind", flat=True)) == {
-        "market_regulation", "public_security", "human_resources", "health", "housing", "tax", "civil_affairs",
+        "market_regulation",
+        "public_security",
+        "human_resources",
+        "health",
+        "housing",
+        "tax",
+        "civil_affairs",
         "data_resources",
-    }  # fmt: skip
+    }
 
 
 @pytest.mark.django_db
@@ -149,3 +155,25 @@ def test_demo_applications_in_every_state_once():
     count = Application.objects.count()
     seed_demo_city(seed=4, persons=PERSONS, enterprises=ENTERPRISES)
     assert Application.objects.count() == count
+
+
+@pytest.mark.django_db
+def test_demo_has_auto_approved_items_that_really_approve(django_capture_on_commit_callbacks):
+    from yiwang.accounts.models import User
+    from yiwang.applications.demo import _form_data, _uploads
+    from yiwang.applications.lifecycle import State
+    from yiwang.applications.models import Application
+    from yiwang.applications.services import submit_application
+    from yiwang.catalog.models import ServiceItem
+
+    report = seed_demo_city(seed=4, persons=PERSONS, enterprises=ENTERPRISES)
+    auto = ServiceItem.objects.filter(status="published").exclude(approval_rules="")
+    assert auto.count() >= 8
+    user = User.objects.get(username=next(lg.username for lg in report.logins if lg.kind == "person"))
+    item = auto.filter(name="居住证签发").first()
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = submit_application(
+            item, user=user, form_data=_form_data(item), idempotency_key="demo-auto-01", uploads=_uploads(item, user)
+        )
+    application = Application.objects.get(pk=submitted.pk)
+    assert application.state == State.COMPLETED, application.auto_decision

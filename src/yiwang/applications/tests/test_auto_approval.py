@@ -1,0 +1,122 @@
+"""秒批: rules over the application and registry data approve at once, or send the case to a person, explained."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from yiwang.applications.lifecycle import State
+from yiwang.applications.models import Application
+from yiwang.applications.services import submit_application
+from yiwang.catalog.validation import publishing_problems
+
+RULES = """
+id: approval.residence-permit
+title: 居住证签发（秒批）
+rules:
+  all:
+    - id: adult
+      fact: person_birth_date
+      op: le
+      value: {years_ago: 16}
+      clause: "《居住证暂行条例》第二条"
+    - id: reason_given
+      fact: form_reason
+      op: in
+      value: ["就业", "就学", "居住"]
+      clause: "《居住证暂行条例》第二条"
+    - id: not_deceased
+      fact: person_is_deceased
+      op: is_false
+      clause: "《中华人民共和国户口登记条例》第八条"
+"""
+FORM = {
+    "type": "object",
+    "required": ["name", "reason"],
+    "properties": {
+        "name": {"type": "string", "title": "姓名", "x-element": "person.name"},
+        "reason": {"type": "string", "title": "申领事由", "enum": ["就业", "就学", "居住", "其他"]},
+    },
+}
+
+
+@pytest.fixture
+def item(org, calendar):
+    from yiwang.catalog.models import ServiceItem
+
+    return ServiceItem.objects.create(
+        item_code="11330106MB0000009-001",
+        basic_code="00012345900Y",
+        name="居住证签发（秒批）",
+        item_type="confirmation",
+        department=org.xihu_samr,
+        division=org.xihu,
+        legal_basis="《居住证暂行条例》第九条",
+        conditions="在居住地居住半年以上",
+        audience="person",
+        legal_time_limit=15,
+        promised_time_limit=1,
+        result_kind="proof",
+        result_name="浙江省居住证",
+        form_schema=FORM,
+        approval_rules=RULES,
+        status="published",
+        version=1,
+        published_at=timezone.now(),
+    )
+
+
+@pytest.fixture
+def citizen(org):
+    from datetime import date
+
+    from yiwang.accounts.models import User
+    from yiwang.registries.tests import factories
+
+    person = factories.person(org.xihu_town, name="秦居民", birth=date(1990, 4, 2))
+    return User.objects.create_user(
+        username="citizen", password="x" * 12, id_number=person.id_number, full_name="秦居民"
+    )
+
+
+def test_rules_are_checked_when_publishing(item):
+    item.approval_rules = RULES.replace("person_birth_date", "person_shoe_size")
+    problems = publishing_problems(item)
+    assert any(p.field.startswith("approval_rules.") and "person_shoe_size" in p.message for p in problems)
+
+
+@pytest.mark.django_db
+def test_all_conditions_hold_completes_in_under_a_second_with_explanation(
+    item, citizen, client, django_capture_on_commit_callbacks
+):
+    started = time.perf_counter()
+    with django_capture_on_commit_callbacks(execute=True):  # 秒批 runs once the submission is committed
+        submitted = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000001")
+    elapsed = time.perf_counter() - started
+    application = Application.objects.get(pk=submitted.pk)
+    assert application.state == State.COMPLETED and elapsed < 1.0
+    decision = application.auto_decision
+    assert decision["result"] == "true"
+    adult = next(c for c in decision["conditions"] if c["id"] == "adult")
+    assert adult["source"] == "person.birth_date" and adult["clause"] == "《居住证暂行条例》第二条"
+    client.force_login(citizen)
+    page = client.get(f"/applications/{application.application_no}/").content.decode()
+    assert "全部条件满足，已自动准予" in page and "居住证暂行条例" in page
+
+
+@pytest.mark.django_db
+def test_a_failed_condition_goes_to_a_person_with_that_condition_marked(
+    org, make_official, item, citizen, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = submit_application(item, user=citizen, form_data={"reason": "其他"}, idempotency_key="auto-000002")
+    application = Application.objects.get(pk=submitted.pk)
+    assert application.state == State.SUBMITTED
+    decision = application.auto_decision
+    assert decision["result"] == "false"
+    assert [c["id"] for c in decision["conditions"] if c["status"] == "failed"] == ["reason_given"]
+    client.force_login(make_official("clerk", org.xihu_samr))
+    page = client.get(f"/workbench/inbox/{application.application_no}/").content.decode()
+    assert "转人工办理" in page and "不满足" in page

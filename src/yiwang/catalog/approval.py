@@ -1,0 +1,69 @@
+"""秒批: the facts an item's auto-approval rules may use, and loading those rules (shared rule language).
+
+Facts are the applicant's registry data elements (``person_birth_date``, ``entity_headcount``,
+``credit_risk_class`` …, each with its element as source) and the application's own form fields
+(``form_<name>``). Rules are authored in YAML as in ``yiwang.rules`` (``{id, title, rules: <condition>}``), each
+condition citing its clause; they are checked when the item is published.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from yiwang.catalog.models import ServiceItem
+from yiwang.registries.models import DataElement
+from yiwang.rules import FactSchema, RuleSet, load_rule_set
+
+_ELEMENT_TYPES = {
+    "string": "category",
+    "code": "category",
+    "integer": "int",
+    "decimal": "decimal",
+    "date": "date",
+    "boolean": "bool",
+    "tags": "tags",
+}
+
+
+def _form_type(spec: dict[str, Any]) -> str:
+    if spec.get("type") == "integer":
+        return "int"
+    if spec.get("type") == "number":
+        return "decimal"
+    if spec.get("type") == "boolean":
+        return "bool"
+    return "date" if spec.get("format") == "date" else "category"
+
+
+def element_fact(code: str) -> str:
+    return code.replace(".", "_")
+
+
+def application_fact_schema(item: ServiceItem) -> FactSchema:
+    """The facts available to ``item``'s rules: registry elements for its audience, plus its form fields."""
+    registries = {"person": ["person"], "enterprise": ["entity", "credit"], "both": ["person", "entity", "credit"]}
+    facts: dict[str, dict[str, Any]] = {}
+    for element in DataElement.objects.filter(registry__in=registries[item.audience]).order_by("code"):
+        facts[element_fact(element.code)] = {
+            "type": _ELEMENT_TYPES[element.data_type],
+            "label": element.name,
+            "source": element.code,
+            "unit": element.unit,
+        }
+    for name, spec in (item.form_schema.get("properties") or {}).items():
+        fact: dict[str, Any] = {
+            "type": _form_type(spec),
+            "label": str(spec.get("title", name)),
+            "source": f"form.{name}",
+        }
+        if "enum" in spec and fact["type"] == "category":
+            fact["codes"] = [str(v) for v in spec["enum"]]
+        facts[f"form_{name}"] = fact
+    return FactSchema.from_dict(facts)
+
+
+def load_approval_rules(item: ServiceItem) -> RuleSet | None:
+    """The item's auto-approval rules, or None when it has none; raises ``rules.RuleError`` listing problems."""
+    if not item.approval_rules.strip():
+        return None
+    return load_rule_set(item.approval_rules, application_fact_schema(item))
