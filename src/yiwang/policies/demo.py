@@ -199,11 +199,13 @@ def _city_templates() -> list[Template]:
     def services_sme(d: str):
         return [
             _leaf("industry", "in", TECH_SERVICES, f"{d}第二条", "industry"),
-            {"any": [
-                _leaf("tags", "contains_any", [TECH_SME], f"{d}第三条第一项", "tech_sme"),
-                _leaf("headcount", "ge", 50, f"{d}第三条第二项", "headcount"),
-            ]},
-        ], {"fixed": 40000}  # fmt: skip
+            {
+                "any": [
+                    _leaf("tags", "contains_any", [TECH_SME], f"{d}第三条第一项", "tech_sme"),
+                    _leaf("headcount", "ge", 50, f"{d}第三条第二项", "headcount"),
+                ]
+            },
+        ], {"fixed": 40000}
 
     def young_tech(d: str):
         return [
@@ -420,74 +422,207 @@ def _district_templates(district: str) -> list[Template]:
         return lambda d: (conditions(d), amount)
 
     rows: list[tuple[str, str, str, str, Callable[[str], Any], int, str]] = [
-        ("GX", "高新技术企业区级配套奖励", K.SCIENCE_TECHNOLOGY, "高新技术企业培育扶持办法",
-         simple(lambda d: [_leaf("tags", "contains_any", [HIGH_TECH], f"{d}第三条", "high_tech")], {"fixed": 100000}),
-         1000 * WAN, Policy.Route.PROACTIVE),
-        ("ZJ", "专精特新企业区级培育奖励", K.ECONOMY_INFORMATION, "专精特新企业培育实施细则",
-         simple(lambda d: [_leaf("tags", "contains_any", [SPECIALISED], f"{d}第三条", "specialised")],
-                {"fixed": 200000}),
-         800 * WAN, Policy.Route.PROACTIVE),
-        ("SB", "小微企业社保补贴", K.HUMAN_RESOURCES, "小微企业社会保险补贴实施细则",
-         simple(lambda d: [_leaf("tags", "contains_any", [SMALL_MICRO], f"{d}第二条", "small_micro"),
-                           _leaf("social_insurance_headcount", "ge", 3, f"{d}第三条", "insured")],
-                _tiers("social_insurance_headcount", (3, 3000), (20, 15000), (50, 30000))),
-         300 * WAN, Policy.Route.PROACTIVE),
-        ("WG", "稳岗返还区级补充", K.HUMAN_RESOURCES, "稳就业稳岗位若干措施",
-         simple(lambda d: [_leaf("social_insurance_headcount", "ge", 5, f"{d}第四条", "insured"),
-                           _leaf("credit_class", "in", ["A", "B"], f"{d}第六条", "credit")],
-                _tiers("social_insurance_headcount", (5, 5000), (50, 20000), (200, 60000))),
-         500 * WAN, Policy.Route.PROACTIVE),
-        ("YF", "研发投入补助", K.SCIENCE_TECHNOLOGY, "企业研发投入补助办法",
-         simple(lambda d: [_leaf("tags", "contains_any", [TECH_SME], f"{d}第四条", "tech_sme"),
-                           _leaf("tax_paid", "ge", 10 * WAN, f"{d}第五条", "tax")],
-                _pct("tax_paid", "0.1", 200000)),
-         600 * WAN, Policy.Route.PROACTIVE),
-        ("RG", "首次入规工业企业奖励", K.ECONOMY_INFORMATION, "小升规工业企业奖励办法",
-         simple(lambda d: [_leaf("industry", "in", MANUFACTURING, f"{d}第二条", "manufacturing"),
-                           _leaf("annual_revenue", "ge", 2000 * WAN, f"{d}第三条", "revenue"),
-                           _leaf("founding_date", "le", {"years_ago": 1}, f"{d}第三条第二项", "age")],
-                {"fixed": 50000}),
-         300 * WAN, Policy.Route.PROACTIVE),
-        ("RJ", "软件和信息服务业企业扶持", K.ECONOMY_INFORMATION, "软件和信息服务业发展扶持政策",
-         simple(lambda d: [_leaf("industry", "in", SOFTWARE, f"{d}第二条", "software"),
-                           _leaf("headcount", "ge", 10, f"{d}第三条", "headcount")],
-                _tiers("annual_revenue", (0, 10000), (1000 * WAN, 50000), (10000 * WAN, 150000))),
-         800 * WAN, Policy.Route.PROACTIVE),
-        ("CY", "新办小微企业创业补贴", K.HUMAN_RESOURCES, "创业担保与创业补贴办法",
-         simple(lambda d: [_leaf("founding_date", "ge", {"years_ago": 2}, f"{d}第二条", "young"),
-                           _leaf("size", "eq", "micro", f"{d}第二条第二项", "micro")],
-                {"fixed": 10000}),
-         200 * WAN, Policy.Route.FAST_TRACK),
-        ("NS", "重点纳税企业奖励", K.TAX, "重点企业服务和奖励办法",
-         simple(lambda d: [_leaf("tax_paid", "ge", 500 * WAN, f"{d}第三条", "tax")], _pct("tax_paid", "0.01", 500000)),
-         1000 * WAN, Policy.Route.PROACTIVE),
-        ("SM", "商贸流通企业扶持", K.DEVELOPMENT_REFORM, "促进商贸流通业发展若干意见",
-         simple(lambda d: [_leaf("industry", "in", ["51", "52"], f"{d}第二条", "trade"),
-                           _leaf("annual_revenue", "ge", 1000 * WAN, f"{d}第三条", "revenue")],
-                {"fixed": 30000}),
-         300 * WAN, Policy.Route.PROACTIVE),
-        ("KF", "科技服务业企业奖励", K.SCIENCE_TECHNOLOGY, "科技服务业扶持办法",
-         simple(lambda d: [_leaf("industry", "in", TECH_SERVICES, f"{d}第二条", "industry"),
-                           _leaf("tags", "contains_any", [TECH_SME, HIGH_TECH], f"{d}第三条", "tech")],
-                {"fixed": 50000}),
-         300 * WAN, Policy.Route.PROACTIVE),
-        ("JY", "吸纳就业补贴", K.HUMAN_RESOURCES, "就业补助资金使用办法",
-         simple(lambda d: [_leaf("size", "in", ["small", "micro"], f"{d}第二条", "size"),
-                           _leaf("headcount", "ge", 5, f"{d}第三条", "headcount")],
-                _tiers("headcount", (5, 3000), (20, 10000), (50, 20000))),
-         300 * WAN, Policy.Route.PROACTIVE),
-        ("SZ", "制造业数字化改造补助", K.ECONOMY_INFORMATION, "制造业数字化改造专项资金管理办法",
-         simple(lambda d: [_leaf("industry", "in", MANUFACTURING, f"{d}第二条", "manufacturing"),
-                           _leaf("size", "in", ["small", "medium"], f"{d}第三条", "size")],
-                _pct("registered_capital", "0.02", 300000)),
-         800 * WAN, Policy.Route.PROACTIVE),
-        ("CJ", "雏鹰企业培育", K.SCIENCE_TECHNOLOGY, "雏鹰企业认定和扶持办法",
-         simple(lambda d: [_leaf("tags", "contains_any", [TECH_SME], f"{d}第二条", "tech_sme"),
-                           _leaf("founding_date", "ge", {"years_ago": 5}, f"{d}第三条", "young"),
-                           _leaf("headcount", "ge", 5, f"{d}第三条第二项", "headcount")],
-                {"fixed": 50000}),
-         300 * WAN, Policy.Route.PROACTIVE),
-    ]  # fmt: skip
+        (
+            "GX",
+            "高新技术企业区级配套奖励",
+            K.SCIENCE_TECHNOLOGY,
+            "高新技术企业培育扶持办法",
+            simple(
+                lambda d: [_leaf("tags", "contains_any", [HIGH_TECH], f"{d}第三条", "high_tech")], {"fixed": 100000}
+            ),
+            1000 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "ZJ",
+            "专精特新企业区级培育奖励",
+            K.ECONOMY_INFORMATION,
+            "专精特新企业培育实施细则",
+            simple(
+                lambda d: [_leaf("tags", "contains_any", [SPECIALISED], f"{d}第三条", "specialised")], {"fixed": 200000}
+            ),
+            800 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "SB",
+            "小微企业社保补贴",
+            K.HUMAN_RESOURCES,
+            "小微企业社会保险补贴实施细则",
+            simple(
+                lambda d: [
+                    _leaf("tags", "contains_any", [SMALL_MICRO], f"{d}第二条", "small_micro"),
+                    _leaf("social_insurance_headcount", "ge", 3, f"{d}第三条", "insured"),
+                ],
+                _tiers("social_insurance_headcount", (3, 3000), (20, 15000), (50, 30000)),
+            ),
+            300 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "WG",
+            "稳岗返还区级补充",
+            K.HUMAN_RESOURCES,
+            "稳就业稳岗位若干措施",
+            simple(
+                lambda d: [
+                    _leaf("social_insurance_headcount", "ge", 5, f"{d}第四条", "insured"),
+                    _leaf("credit_class", "in", ["A", "B"], f"{d}第六条", "credit"),
+                ],
+                _tiers("social_insurance_headcount", (5, 5000), (50, 20000), (200, 60000)),
+            ),
+            500 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "YF",
+            "研发投入补助",
+            K.SCIENCE_TECHNOLOGY,
+            "企业研发投入补助办法",
+            simple(
+                lambda d: [
+                    _leaf("tags", "contains_any", [TECH_SME], f"{d}第四条", "tech_sme"),
+                    _leaf("tax_paid", "ge", 10 * WAN, f"{d}第五条", "tax"),
+                ],
+                _pct("tax_paid", "0.1", 200000),
+            ),
+            600 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "RG",
+            "首次入规工业企业奖励",
+            K.ECONOMY_INFORMATION,
+            "小升规工业企业奖励办法",
+            simple(
+                lambda d: [
+                    _leaf("industry", "in", MANUFACTURING, f"{d}第二条", "manufacturing"),
+                    _leaf("annual_revenue", "ge", 2000 * WAN, f"{d}第三条", "revenue"),
+                    _leaf("founding_date", "le", {"years_ago": 1}, f"{d}第三条第二项", "age"),
+                ],
+                {"fixed": 50000},
+            ),
+            300 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "RJ",
+            "软件和信息服务业企业扶持",
+            K.ECONOMY_INFORMATION,
+            "软件和信息服务业发展扶持政策",
+            simple(
+                lambda d: [
+                    _leaf("industry", "in", SOFTWARE, f"{d}第二条", "software"),
+                    _leaf("headcount", "ge", 10, f"{d}第三条", "headcount"),
+                ],
+                _tiers("annual_revenue", (0, 10000), (1000 * WAN, 50000), (10000 * WAN, 150000)),
+            ),
+            800 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "CY",
+            "新办小微企业创业补贴",
+            K.HUMAN_RESOURCES,
+            "创业担保与创业补贴办法",
+            simple(
+                lambda d: [
+                    _leaf("founding_date", "ge", {"years_ago": 2}, f"{d}第二条", "young"),
+                    _leaf("size", "eq", "micro", f"{d}第二条第二项", "micro"),
+                ],
+                {"fixed": 10000},
+            ),
+            200 * WAN,
+            Policy.Route.FAST_TRACK,
+        ),
+        (
+            "NS",
+            "重点纳税企业奖励",
+            K.TAX,
+            "重点企业服务和奖励办法",
+            simple(
+                lambda d: [_leaf("tax_paid", "ge", 500 * WAN, f"{d}第三条", "tax")], _pct("tax_paid", "0.01", 500000)
+            ),
+            1000 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "SM",
+            "商贸流通企业扶持",
+            K.DEVELOPMENT_REFORM,
+            "促进商贸流通业发展若干意见",
+            simple(
+                lambda d: [
+                    _leaf("industry", "in", ["51", "52"], f"{d}第二条", "trade"),
+                    _leaf("annual_revenue", "ge", 1000 * WAN, f"{d}第三条", "revenue"),
+                ],
+                {"fixed": 30000},
+            ),
+            300 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "KF",
+            "科技服务业企业奖励",
+            K.SCIENCE_TECHNOLOGY,
+            "科技服务业扶持办法",
+            simple(
+                lambda d: [
+                    _leaf("industry", "in", TECH_SERVICES, f"{d}第二条", "industry"),
+                    _leaf("tags", "contains_any", [TECH_SME, HIGH_TECH], f"{d}第三条", "tech"),
+                ],
+                {"fixed": 50000},
+            ),
+            300 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "JY",
+            "吸纳就业补贴",
+            K.HUMAN_RESOURCES,
+            "就业补助资金使用办法",
+            simple(
+                lambda d: [
+                    _leaf("size", "in", ["small", "micro"], f"{d}第二条", "size"),
+                    _leaf("headcount", "ge", 5, f"{d}第三条", "headcount"),
+                ],
+                _tiers("headcount", (5, 3000), (20, 10000), (50, 20000)),
+            ),
+            300 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "SZ",
+            "制造业数字化改造补助",
+            K.ECONOMY_INFORMATION,
+            "制造业数字化改造专项资金管理办法",
+            simple(
+                lambda d: [
+                    _leaf("industry", "in", MANUFACTURING, f"{d}第二条", "manufacturing"),
+                    _leaf("size", "in", ["small", "medium"], f"{d}第三条", "size"),
+                ],
+                _pct("registered_capital", "0.02", 300000),
+            ),
+            800 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+        (
+            "CJ",
+            "雏鹰企业培育",
+            K.SCIENCE_TECHNOLOGY,
+            "雏鹰企业认定和扶持办法",
+            simple(
+                lambda d: [
+                    _leaf("tags", "contains_any", [TECH_SME], f"{d}第二条", "tech_sme"),
+                    _leaf("founding_date", "ge", {"years_ago": 5}, f"{d}第三条", "young"),
+                    _leaf("headcount", "ge", 5, f"{d}第三条第二项", "headcount"),
+                ],
+                {"fixed": 50000},
+            ),
+            300 * WAN,
+            Policy.Route.PROACTIVE,
+        ),
+    ]
     return [
         Template(key, title, kind, doc(name), _t(doc(name), body), budget, route)
         for key, title, kind, name, body, budget, route in rows
@@ -516,9 +651,44 @@ def _plans(city: Division, districts: list[Division]) -> list[tuple[str, Templat
     return plans
 
 
+def _satisfying(leaf: dict[str, Any], as_of: dt.date) -> Any:
+    """A fact value that meets one demo condition (for the policy's own test cases)."""
+    op, value = leaf["op"], leaf.get("value")
+    if isinstance(value, dict) and "years_ago" in value:  # dates: a day beyond the bound, on the right side
+        bound = as_of.replace(year=as_of.year - int(value["years_ago"]))
+        return (bound - dt.timedelta(days=1) if op == "le" else bound + dt.timedelta(days=1)).isoformat()
+    if op in {"in", "contains_any", "contains_all"}:
+        return list(value) if op != "in" else value[0]
+    if op == "between":
+        return value[0]
+    return value
+
+
+def demo_cases(conditions: list[dict[str, Any]], as_of: dt.date) -> list[dict[str, Any]]:
+    """Two test cases per policy: every condition met (eligible), and the first condition's data missing
+    (unknown, so the enterprise is not paid without a person checking)."""
+    facts = {leaf["fact"]: _satisfying(leaf, as_of) for leaf in conditions}
+    missing = {k: v for k, v in facts.items() if k != conditions[0]["fact"]}
+    return [
+        {"name": "全部条件满足", "as_of": as_of.isoformat(), "facts": facts, "expect": {"result": "true"}},
+        {
+            "name": f"缺少{conditions[0]['fact']}数据",
+            "as_of": as_of.isoformat(),
+            "facts": missing,
+            "expect": {"result": "unknown"},
+        },
+    ]
+
+
 def demo_rules(template: Template, district: str | None) -> str:
     conditions, amount = template.build(district)
-    return yaml.safe_dump({"conditions": {"all": conditions}, "amount": amount}, allow_unicode=True, sort_keys=False)
+    leaves = all("fact" in c for c in conditions)  # groups (any/not) get no generated cases
+    facts = {c["fact"] for c in conditions} if leaves else set()
+    cases = demo_cases(conditions, dt.date(YEAR, 6, 30)) if leaves and len(facts) == len(conditions) else []
+    document: dict[str, Any] = {"conditions": {"all": conditions}, "amount": amount}
+    if cases:
+        document["cases"] = cases
+    return yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.core.errors import ValidationFailed
 from yiwang.policies.facts import ENTERPRISE_SCHEMA
 from yiwang.policies.models import Policy, PolicyVersion
-from yiwang.rules import Matcher, PolicyDef, RuleError, policy_from_dict
+from yiwang.rules import Matcher, PolicyDef, RuleError, explain, policy_from_dict
 
 
 class RulesInvalid(ValidationFailed):
@@ -44,7 +44,7 @@ def parse_rules(code: str, title: str, text: str, *, path: str = "rules") -> Pol
         raise RulesInvalid([{"path": where, "code": "bad_yaml", "message": str(exc)}]) from exc
     if not isinstance(data, dict):
         raise RulesInvalid([{"path": path, "code": "not_mapping", "message": "rules must be a mapping"}])
-    unknown = sorted(set(data) - {"conditions", "amount"})
+    unknown = sorted(set(data) - {"conditions", "amount", "cases"})
     problems = [
         {"path": f"{path}.{k}", "code": "unknown_key", "message": f"unknown key {k!r}"} for k in map(str, unknown)
     ]
@@ -111,3 +111,42 @@ def calculator_for(version_ids: tuple[int, ...], as_of: dt.date | None = None) -
         _CALCULATORS.clear()  # one live set of published versions at a time
         matcher = _CALCULATORS[key] = new_matcher(versions, key[1])
     return matcher
+
+
+def case_failures(code: str, title: str, text: str, *, path: str = "rules") -> list[dict[str, str]]:
+    """Run the version's own YAML test cases (OpenFisca style; key ``cases``): every case's facts must give its
+    expected result and, when listed, exactly its failed conditions. Returns one problem per failing case."""
+    policy = parse_rules(code, title, text, path=path)
+    cases = (yaml.safe_load(text) or {}).get("cases") or []
+    problems: list[dict[str, str]] = []
+    if not isinstance(cases, list):
+        return [{"path": f"{path}.cases", "code": "bad_cases", "message": "cases must be a list"}]
+    for i, case in enumerate(cases):
+        here = f"{path}.cases[{i}]"
+        if not isinstance(case, dict) or not isinstance(case.get("facts"), dict) or "expect" not in case:
+            problems.append({"path": here, "code": "bad_case", "message": "a case needs facts and expect"})
+            continue
+        as_of = case.get("as_of")
+        explanation = explain(
+            policy, case["facts"], ENTERPRISE_SCHEMA, as_of=dt.date.fromisoformat(str(as_of)) if as_of else None
+        )
+        expect = case["expect"] if isinstance(case["expect"], dict) else {"result": case["expect"]}
+        want = str(expect.get("result")).lower()
+        if explanation.result != want:
+            problems.append(
+                {
+                    "path": here,
+                    "code": "case_failed",
+                    "message": f"{case.get('name', i)}: expected {want}, got {explanation.result}",
+                }
+            )
+        elif "failed" in expect and sorted(expect["failed"]) != sorted(explanation.failed):
+            problems.append(
+                {
+                    "path": here,
+                    "code": "case_failed",
+                    "message": f"{case.get('name', i)}: expected failed {sorted(expect['failed'])}, "
+                    f"got {sorted(explanation.failed)}",
+                }
+            )
+    return problems

@@ -38,7 +38,9 @@ from yiwang.policies.models import (
     PolicyVersion,
 )
 from yiwang.policies.rulesets import (
+    RulesInvalid,
     calculator_for,
+    case_failures,
     definition_of,
     new_matcher,
     parse_rules,
@@ -84,6 +86,9 @@ def _require_agent_of(actor: User | None, uscc: str) -> User:
 
 def _version(policy: Policy, rules: str, actor: User | None) -> PolicyVersion:
     parse_rules(policy.code, policy.title, rules)
+    failures = case_failures(policy.code, policy.title, rules)
+    if failures:  # a version whose own test cases fail is not saved
+        raise RulesInvalid(failures)
     last = policy.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = PolicyVersion.objects.create(policy=policy, number=last + 1, rules=rules, created_by=actor)
     policy.current_version = version

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import DomainError
 from yiwang.policies import services
-from yiwang.policies.models import Offer
+from yiwang.policies.models import Offer, Policy
 from yiwang.registries.models import LegalEntity
 
 
@@ -57,3 +57,25 @@ def respond(request: AuthedRequest, offer_id: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc.message))
     return redirect("policies:mine")
+
+
+def notice(request: HttpRequest, code: str) -> HttpResponse:
+    """公示: a published policy's beneficiaries (legal representatives masked), with an objection form (异议)."""
+    policy = Policy.objects.filter(code=code).exclude(status=Policy.Status.DRAFT).first()
+    if policy is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.file_objection(
+                policy,
+                reason=request.POST.get("reason", ""),
+                uscc=request.POST.get("uscc", ""),
+                subject=request.POST.get("subject", ""),
+                actor=request.user,
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("异议已提交，主管部门将核查并答复"))
+        return redirect("policies:notice", code=code)
+    return render(request, "policies/notice.html", {"policy": policy, "rows": services.public_notice(policy)})

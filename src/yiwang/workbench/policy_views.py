@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import DecimalField, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -398,7 +399,9 @@ def policy_payouts(request: AuthedRequest, code: str) -> HttpResponse:
             "pending_total": pending.aggregate(total=Sum("amount"))["total"] or Decimal("0.00"),
             "batches": policy.batches.select_related("created_by").order_by("-created_at")[:50],
             "objections": policy.objections.order_by("status", "-created_at")[:100],
-            "notice_url": f"/api/v1/policies/{policy.code}/notice" if policy.status != Policy.Status.DRAFT else "",
+            "notice_url": reverse("policies:notice", args=[policy.code])
+            if policy.status != Policy.Status.DRAFT
+            else "",
         },
     )
 

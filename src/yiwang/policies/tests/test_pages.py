@@ -44,3 +44,16 @@ def test_the_push_reaches_the_enterprises_agent_once(make_entity, make_policy, m
     services.run_matching(actor=official)
     services.run_matching(actor=official)  # no second offer, no second message
     assert sorted(Notification.objects.filter(recipient=agent).values_list("channel", flat=True)) == ["portal", "sms"]
+
+
+@pytest.mark.django_db
+def test_public_notice_page_masks_and_takes_objections(client, make_entity, make_policy, official):
+    from yiwang.policies.models import Objection
+
+    entity = make_entity(annual_revenue=Decimal("2000.00"), rep_name="张三丰")
+    policy = make_policy(budget=Decimal("15000"))
+    services.run_matching(actor=official)
+    page = client.get(f"/policies/{policy.code}/notice/").content.decode()
+    assert entity.name in page and "张**" in page and "张三丰" not in page
+    client.post(f"/policies/{policy.code}/notice/", {"uscc": entity.uscc, "reason": "该企业实际已停业"})
+    assert Objection.objects.get().reason == "该企业实际已停业"
