@@ -205,7 +205,7 @@ def test_launch_a_run_then_export_and_pay_a_batch_and_resolve_an_objection(clien
 
     objection = services.file_objection(policy, reason="该企业已迁出西湖区", uscc=entities[1].uscc)
     page = client.get(f"{BASE}XH-TEST-001/payouts/").content.decode()
-    assert "该企业已迁出西湖区" in page and "/api/v1/policies/XH-TEST-001/notice" in page
+    assert "该企业已迁出西湖区" in page and "/policies/XH-TEST-001/notice/" in page
     client.post(
         f"{BASE}XH-TEST-001/objections/{objection.pk}/resolve/",
         {"decision": "reject", "resolution": "经核实仍在西湖区"},
