@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "yiwang.policies",
     "yiwang.catalog",
     "yiwang.applications",
+    "yiwang.bundles",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",

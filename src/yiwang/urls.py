@@ -14,6 +14,7 @@ urlpatterns = [
     path("certificates/", include("yiwang.certificates.urls")),
     path("services/", include("yiwang.catalog.urls")),
     path("applications/", include("yiwang.applications.urls")),
+    path("bundles/", include("yiwang.bundles.urls")),
     path("policies/", include("yiwang.policies.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     path("workbench/audit/", include("yiwang.workbench.audit_urls")),

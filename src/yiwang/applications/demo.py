@@ -98,32 +98,44 @@ def _completable(item: ServiceItem) -> bool:
     return True
 
 
+def _submit_demo(item: ServiceItem, applicant: User, key: str) -> tuple[Application, bool]:
+    existed = Application.objects.filter(submitted_by=applicant, idempotency_key=key).exists()
+    application = submit_application(
+        item, user=applicant, form_data=_form_data(item), idempotency_key=key, uploads=_uploads(item, applicant)
+    )
+    return application, not existed
+
+
 def ensure_demo_applications(applicant: User, items: list[ServiceItem]) -> int:
-    """One application per state for ``applicant`` on the first item an official can handle; returns created."""
+    """One application per state for ``applicant``: on the first item an official handles by hand, except that a
+    completed case comes from a 秒批 item when the manual item's result cannot be filled from the demo form."""
+    staffed = [(item, _official_for(item)) for item in items]
+    by_hand = [(i, o) for i, o in staffed if o is not None and not i.approval_rules.strip()]
+    manual = next(((i, o) for i, o in by_hand if _completable(i)), by_hand[0] if by_hand else None)
+    automatic = next((i for i, o in staffed if i.approval_rules.strip()), None)
+    if manual is None:
+        return 0
+    item, official = manual
+    assert official is not None
+    completable = _completable(item)
     created = 0
-    for item in items:
-        official = _official_for(item)
-        if official is None or not _completable(item) or item.approval_rules.strip():  # 秒批 items complete at once
-            continue
-        for state, steps in PATHS.items():
-            key = f"demo-{item.pk}-{state}"
-            existed = Application.objects.filter(submitted_by=applicant, idempotency_key=key).exists()
-            application = submit_application(
-                item, user=applicant, form_data=_form_data(item), idempotency_key=key, uploads=_uploads(item, applicant)
-            )
-            if existed:
+    for state, steps in PATHS.items():
+        if state == State.COMPLETED and not completable:
+            if automatic is None:
                 continue
-            created += 1
-            for action, details in steps:
-                act(application, action, actor=official, **details)
-            if state == State.WITHDRAWN:
-                act(application, "withdraw", actor=applicant, note="信息填写有误，重新申请")
-            if state == State.COMPLETED:
-                rate_application(
-                    Application.objects.get(pk=application.pk),
-                    actor=applicant,
-                    score=5,
-                    comment="材料少、跑一次，很方便",
-                )
-        return created
+            application, new = _submit_demo(automatic, applicant, f"demo-{automatic.pk}-{state}")  # completes at once
+        else:
+            application, new = _submit_demo(item, applicant, f"demo-{item.pk}-{state}")
+            if new:
+                for action, details in steps:
+                    act(application, action, actor=official, **details)
+        if not new:
+            continue
+        created += 1
+        if state == State.WITHDRAWN:
+            act(application, "withdraw", actor=applicant, note="信息填写有误，重新申请")
+        if state == State.COMPLETED and Application.objects.get(pk=application.pk).state == State.COMPLETED:
+            rate_application(
+                Application.objects.get(pk=application.pk), actor=applicant, score=5, comment="材料少、跑一次，很方便"
+            )
     return created

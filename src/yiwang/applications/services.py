@@ -95,6 +95,9 @@ def _tell_applicant(application: Application, event: ApplicationEvent, actor: Us
     template = _NOTICES.get(event.action)
     if template is None:
         return
+    # a part of a one-thing bundle: corrections and results reach the applicant as the bundle's combined notices
+    if event.action in {"request_correction", "complete"} and hasattr(application, "bundle_child"):
+        return
     from yiwang.core.notify import notify
 
     body = str(template).format(no=application.application_no, note=event.note, due=application.due_on or "")

@@ -427,6 +427,7 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     """The demo catalogue (published, searchable) and, for the demo citizen and agent, applications in every
     state of the lifecycle. Returns notes for the report (e.g. a working-day calendar not yet published)."""
     from yiwang.applications.demo import ensure_demo_applications
+    from yiwang.bundles.demo import ensure_demo_bundles
     from yiwang.catalog.demo import ensure_demo_catalog
     from yiwang.catalog.models import ServiceItem
     from yiwang.core.workdays import CalendarNotSeeded, package_years, seed_work_calendar
@@ -437,6 +438,7 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     this_year = date.today().year
     seed_work_calendar([y for y in (this_year - 1, this_year, this_year + 1) if y in package_years()])
     ensure_demo_catalog(city_code)
+    ensure_demo_bundles(city_code)
     ensure_demo_policies(200, city_code=city_code)
     users = {login.kind: User.objects.get(username=login.username) for login in logins}
     if not MatchRun.objects.exists():  # the first 免申即享 run, so that the demo agent has offers to confirm

@@ -653,7 +653,8 @@ def _plans(city: Division, districts: list[Division]) -> list[tuple[str, Templat
 
 def _satisfying(leaf: dict[str, Any], as_of: dt.date) -> Any:
     """A fact value that meets one demo condition (for the policy's own test cases)."""
-    op, value = leaf["op"], leaf.get("value")
+    op: str = leaf["op"]
+    value: Any = leaf.get("value")
     if isinstance(value, dict) and "years_ago" in value:  # dates: a day beyond the bound, on the right side
         bound = as_of.replace(year=as_of.year - int(value["years_ago"]))
         return (bound - dt.timedelta(days=1) if op == "le" else bound + dt.timedelta(days=1)).isoformat()

@@ -71,7 +71,7 @@ def notice(request: HttpRequest, code: str) -> HttpResponse:
                 reason=request.POST.get("reason", ""),
                 uscc=request.POST.get("uscc", ""),
                 subject=request.POST.get("subject", ""),
-                actor=request.user,
+                actor=request.user if request.user.is_authenticated else None,
             )
         except DomainError as exc:
             messages.error(request, str(exc.message))

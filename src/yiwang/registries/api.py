@@ -20,6 +20,14 @@ from yiwang.registries.selectors import entities_for, persons_for
 router = Router(tags=["registries"])
 
 
+class Pages(LimitOffsetPagination):
+    """Limit/offset pages with a bounded offset: a client cannot ask the database for an absurd slice."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=100)
+        offset: int = Field(0, ge=0, le=1_000_000)
+
+
 class EntityOut(Schema):
     uscc: str
     name: str
@@ -54,7 +62,7 @@ class PersonOut(Schema):
 
 
 @router.get("/entities", response=list[EntityOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_entities(request: AuthedRequest, q: str = "") -> QuerySet[LegalEntity]:
     return entities_for(request.user, query=q).select_related("legal_representative")
 
@@ -68,7 +76,7 @@ def get_entity(request: AuthedRequest, uscc: str) -> LegalEntity:
 
 
 @router.get("/persons", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_persons(request: AuthedRequest, q: str = "") -> QuerySet[Person]:
     return persons_for(request.user, query=q)
 

@@ -1,0 +1,210 @@
+"""Pages: the published bundles, the merged form, a bundle's status; the administrators' bundle designer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from yiwang.accounts.http import AuthedRequest
+from yiwang.applications.forms_data import FormInvalid
+from yiwang.applications.prefill import Prefilled, prefill
+from yiwang.applications.services import applicant_identity
+from yiwang.bundles import services
+from yiwang.bundles.forms import MergeConflict, MergedForm, merge_forms, merge_materials
+from yiwang.bundles.models import Bundle, BundleApplication, BundleItem
+from yiwang.catalog.models import ServiceItem
+from yiwang.core.errors import DomainError, NotFound
+
+
+def catalogue(request: AuthedRequest) -> HttpResponse:
+    bundles = Bundle.objects.filter(status=Bundle.Status.PUBLISHED).prefetch_related("items__item__department")
+    mine = (
+        BundleApplication.objects.filter(Q(submitted_by=request.user) | Q(on_behalf_of=request.user))
+        .select_related("bundle")
+        .order_by("-submitted_at")[:50]
+        if request.user.is_authenticated
+        else []
+    )
+    return render(request, "bundles/list.html", {"bundles": bundles, "mine": mine})
+
+
+def _fields(form: MergedForm, filled: dict[str, Prefilled], values: dict[str, Any], errors: dict[str, str]) -> list:
+    return [
+        {
+            "name": name,
+            "title": f.spec.get("title", name),
+            "spec": f.spec,
+            "required": f.required,
+            "prefilled": name in filled,
+            "source": filled[name].source if name in filled else "",
+            "value": filled[name].value if name in filled else values.get(name, ""),
+            "error": errors.get(name, ""),
+            "items": f.item_names,
+        }
+        for name, f in form.fields.items()
+    ]
+
+
+@login_required
+def apply(request: AuthedRequest, code: str) -> HttpResponse:
+    bundle = get_object_or_404(Bundle, code=code, status=Bundle.Status.PUBLISHED)
+    try:
+        items = services.ordered_items(services.bundle_items(bundle))
+        form = merge_forms(items)
+        holder_id, _name = applicant_identity(request.user)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("bundles:list")
+    materials = services.asked_materials(merge_materials(items), holder_id)
+    slots = {f"material_{i}": m for i, (m, _cert) in enumerate(materials)}
+    filled = prefill(form.schema, request.user)
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    if request.method == "POST":
+        values = {k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken", "idempotency_key"}}
+        uploads = {m.key: request.FILES[slot] for slot, m in slots.items() if slot in request.FILES}
+        try:
+            application = services.submit_bundle(
+                bundle, user=request.user, form_data=values, uploads=uploads, idempotency_key=key
+            )
+        except FormInvalid as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            errors = {exc.field or "__all__": str(exc.message)}
+        else:
+            messages.success(request, _("申请已提交，联办编号 %(no)s") % {"no": application.number})
+            return redirect("bundles:status", number=application.number)
+    material_rows = [
+        {"slot": slot, "material": m, "by_certificate": by_cert, "error": errors.get(f"material:{m.key}", "")}
+        for (slot, m), (_m, by_cert) in zip(slots.items(), materials, strict=True)
+    ]
+    general = [v for k, v in errors.items() if k not in form.fields and not k.startswith("material:")]
+    return render(
+        request,
+        "bundles/apply.html",
+        {
+            "bundle": bundle,
+            "items": items,
+            "fields": _fields(form, filled, values, errors),
+            "materials": material_rows,
+            "key": key,
+            "general_error": "；".join(general),
+        },
+    )
+
+
+@login_required
+def status(request: AuthedRequest, number: str) -> HttpResponse:
+    try:
+        application = services.visible_bundle_application(request.user, number)
+    except NotFound as exc:
+        raise Http404 from exc
+    is_applicant = request.user.pk in {application.submitted_by_id, application.on_behalf_of_id}
+    errors: dict[str, str] = {}
+    if request.method == "POST" and is_applicant:
+        try:
+            services.resubmit_bundle(application, actor=request.user, form_data=request.POST.dict())
+        except FormInvalid as exc:
+            errors = exc.errors
+        except DomainError as exc:
+            errors = {"__all__": str(exc.message)}
+        else:
+            messages.success(request, _("已补正并重新提交，各部门将继续办理"))
+            return redirect("bundles:status", number=application.number)
+    application = services.advance_bundle(application)
+    children = services.children_of(application)
+    corrections = services.correction_list(children)
+    fields: list = []
+    if corrections and is_applicant:
+        form = merge_forms(services.ordered_items([c.bundle_item for c in children]))
+        applicant = application.on_behalf_of or application.submitted_by
+        values = {**application.form_data, **(request.POST.dict() if errors else {})}
+        fields = _fields(form, prefill(form.schema, applicant), values, errors)
+    return render(
+        request,
+        "bundles/status.html",
+        {
+            "application": application,
+            "rows": services.status_rows(children),
+            "corrections": corrections,
+            "fields": fields,
+            "general_error": errors.get("__all__", ""),
+            "results": services.results(children) if application.state == "completed" else [],
+            "is_applicant": is_applicant,
+        },
+    )
+
+
+@login_required
+def design_index(request: AuthedRequest) -> HttpResponse:
+    if not request.user.is_administrator:
+        raise Http404
+    bundles = Bundle.objects.prefetch_related("items__item")
+    return render(request, "bundles/design_index.html", {"bundles": bundles})
+
+
+@login_required
+def design(request: AuthedRequest, code: str) -> HttpResponse:
+    if not request.user.is_administrator:
+        raise Http404
+    bundle = get_object_or_404(Bundle, code=code)
+    error = ""
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "add":
+                item = get_object_or_404(ServiceItem, pk=request.POST.get("item"))
+                services.add_item(bundle, item, actor=request.user)
+            elif action in {"remove", "depends"}:
+                bundle_item = get_object_or_404(BundleItem, pk=request.POST.get("bundle_item"), bundle=bundle)
+                if action == "remove":
+                    services.remove_item(bundle_item, actor=request.user)
+                else:
+                    chosen = BundleItem.objects.filter(bundle=bundle, pk__in=request.POST.getlist("depends_on"))
+                    services.set_dependencies(bundle_item, chosen, actor=request.user)
+            elif action == "publish":
+                services.publish_bundle(bundle, actor=request.user)
+            elif action == "unpublish":
+                services.unpublish_bundle(bundle, actor=request.user)
+        except DomainError as exc:
+            error = str(exc.message)
+        else:
+            messages.success(request, _("已保存"))
+            return redirect("bundles:design", code=bundle.code)
+    items = services.bundle_items(bundle)
+    order: list[BundleItem] = []
+    merged: MergedForm | None = None
+    problems: list[str] = []
+    try:
+        order = services.ordered_items(items)
+        merged = merge_forms(order)
+    except MergeConflict as exc:
+        problems = [message for _field, message in exc.problems]
+    except DomainError as exc:
+        problems = [str(exc.message)]
+    in_bundle = {bi.item_id for bi in items}
+    candidates = ServiceItem.objects.filter(status="published").exclude(pk__in=in_bundle).select_related("department")
+    return render(
+        request,
+        "bundles/design.html",
+        {
+            "bundle": bundle,
+            "rows": [{"bi": bi, "deps": {d.pk for d in bi.depends_on.all()}} for bi in items],
+            "items": items,
+            "order": order,
+            "merged": merged,
+            "materials": merge_materials(order) if order else [],
+            "problems": problems,
+            "error": error,
+            "candidates": candidates[:500],
+        },
+        status=422 if error else 200,
+    )
