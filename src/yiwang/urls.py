@@ -18,6 +18,7 @@ urlpatterns = [
     path("policies/", include("yiwang.policies.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     path("workbench/audit/", include("yiwang.workbench.audit_urls")),
+    path("workbench/rules/", include("yiwang.workbench.rule_urls")),
     path("workbench/policies/", include("yiwang.workbench.policy_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

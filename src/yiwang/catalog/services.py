@@ -254,3 +254,31 @@ def export_catalog(*, fmt: str = "yaml", items: Iterable[ServiceItem] | None = N
     if fmt == "yaml":
         return yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=1000)
     raise ValueError(f"unknown catalogue format {fmt!r}: json or yaml")
+
+
+# --- 秒批 rules ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def set_approval_rules(item: ServiceItem, rules: str, *, actor: User | None, reason: str = "") -> ServiceItem:
+    """Replace the item's auto-approval rules (validated against its facts) and republish it as a new version."""
+    from yiwang.catalog.approval import load_approval_rules
+    from yiwang.rules import RuleError
+
+    item = ServiceItem.objects.select_for_update(of=("self",)).select_related("department", "division").get(pk=item.pk)
+    _check_actor(actor, item)
+    item.approval_rules = rules.strip()
+    try:
+        load_approval_rules(item)
+    except RuleError as exc:
+        details = "；".join(f"{p.path}：{p.message}" for p in exc.problems[:10])
+        raise ValidationFailed(
+            _("秒批规则有误：%(details)s") % {"details": details}, field="approval_rules", code="rules"
+        ) from exc
+    item.save(update_fields=["approval_rules", "updated_at"])
+    audit.record(
+        "catalog.item.approval_rules", actor=actor, obj=item, reason=reason, data={"rules": item.approval_rules}
+    )
+    if item.status == ItemStatus.PUBLISHED:
+        _publish(item, actor=actor, reason=reason or "秒批规则变更")
+    return item
