@@ -30,7 +30,8 @@ def _items_for(request: AuthedRequest) -> Any:
     items = ServiceItem.objects.select_related("department").order_by("item_code")
     if request.user.is_administrator:
         return items
-    return items.filter(department_id=request.user.department_id)
+    department = request.user.department_id
+    return items.filter(department_id=department) if department is not None else items.none()
 
 
 @official_required
