@@ -77,6 +77,7 @@ class Department(models.Model):
         HOUSING = "housing", _("住房和城乡建设")
         TAX = "tax", _("税务")
         CIVIL_AFFAIRS = "civil_affairs", _("民政")
+        HOUSING_FUND = "housing_fund", _("住房公积金")
         ADMINISTRATIVE_APPROVAL = "administrative_approval", _("行政审批")
         DATA_RESOURCES = "data_resources", _("数据资源管理")
         SCIENCE_TECHNOLOGY = "science_technology", _("科学技术")

@@ -39,6 +39,7 @@ _DEPARTMENTS: dict[str, tuple[str, str, str]] = {
     "SWJ": (Department.Kind.TAX, "国家税务总局{city}税务局", "国家税务总局{city}{county}税务局"),
     "MZJ": (Department.Kind.CIVIL_AFFAIRS, "{city}民政局", "{county}民政局"),
     "JYJ": (Department.Kind.OTHER, "{city}教育局", "{county}教育局"),
+    "GJJ": (Department.Kind.HOUSING_FUND, "{city}住房公积金管理中心", "{city}住房公积金管理中心{county}分中心"),
 }
 
 # --- form fields ---------------------------------------------------------------------------------------------------
@@ -87,6 +88,9 @@ def _form(base: dict[str, Any], extra: dict[str, Any] | None = None, required: t
 
 ID_CARD = ("申请人居民身份证", "required", "id_card", "公安机关核发；已有电子证照的免提交")
 LICENCE = ("营业执照", "required", "business_licence", "市场监督管理部门核发；已有电子证照的免提交")
+#: 开办企业: the registrations that follow the business registration accept the licence late (容缺), and within
+#: 开办企业一件事 it is shared with them the moment it is issued
+LICENCE_LATE = ("营业执照", "deficiency_allowed", "business_licence", "已有电子证照的免提交；新开办企业核发后共享")
 HOUSEHOLD = ("居民户口簿", "required", "household_register", "公安机关核发；已有电子证照的免提交")
 
 
@@ -125,11 +129,18 @@ DEMO_ITEMS: list[dict[str, Any]] = [
             PERSON,
             {
                 "proposed_name": _text("拟设立企业名称", 128),
+                "company_type": _choice(
+                    "企业类型",
+                    "有限责任公司（自然人投资或控股）",
+                    "有限责任公司（自然人独资）",
+                    "股份有限公司（非上市、自然人投资或控股）",
+                ),
+                "representative": _text("法定代表人", 64),
                 "registered_capital": {"type": "number", "title": "注册资本（万元）", "minimum": 0},
                 "business_scope": _text("经营范围", 2000),
-                "premises": _text("住所（经营场所）"),
+                "premises": _text("企业住所"),
             },
-            ("proposed_name", "business_scope", "premises"),
+            ("proposed_name", "company_type", "representative", "business_scope", "premises"),
         ),
         "materials": _materials(
             ("公司登记（备案）申请书",),
@@ -847,6 +858,103 @@ DEMO_ITEMS: list[dict[str, Any]] = [
         "materials": _materials(
             LICENCE, ("法定代表人、财务负责人、办税人员身份证件", "required", "id_card", "已有电子证照的免提交")
         ),
+    },
+    # 开办企业: the parts that other departments do once the company is registered (开办企业一件事)
+    {
+        "basic_code": "000105031000",
+        "suffix": "GAJ",
+        "level": "district",
+        "name": "公章刻制备案",
+        "item_type": "other",
+        "audience": "enterprise",
+        "life_events": ["business_start"],
+        "keywords": "刻章 刻公章 公章 财务章 发票章 印章备案 开办企业",
+        "legal_basis": "《国务院对确需保留的行政审批项目设定行政许可的决定》（国务院令第412号）附件第37项；"
+        "《国务院关于第六批取消和调整行政审批项目的决定》（国发〔2012〕52号）",
+        "conditions": "依法设立的企业、个体工商户等单位首次刻制印章，由取得公章刻制业特种行业许可证的刻章企业刻制，"
+        "并由刻章企业向公安机关备案印章式样；新开办企业的首套印章费用由政府承担。",
+        "legal_time_limit": 1,
+        "promised_time_limit": 0,
+        "mobile": True,
+        "fee_note": "新开办企业首套印章免费",
+        "result_kind": "proof",
+        "result_name": "印章备案回执",
+        "form": _form(
+            ENTITY,
+            {
+                "seal_set": _choice(
+                    "印章种类",
+                    "法定名称章、财务专用章、发票专用章、合同专用章（首套）",
+                    "法定名称章、财务专用章、发票专用章",
+                    "法定名称章",
+                ),
+                "engraver": _choice("刻章企业", "就近刻章企业（由系统派单）", "自选刻章企业"),
+            },
+            ("seal_set", "engraver"),
+        ),
+        "materials": _materials(
+            LICENCE_LATE, ("法定代表人居民身份证", "required", "id_card", "公安机关核发；已有电子证照的免提交")
+        ),
+    },
+    {
+        "basic_code": "000112060000",
+        "suffix": "RSJ",
+        "level": "district",
+        "name": "单位参保登记",
+        "item_type": "public_service",
+        "audience": "enterprise",
+        "life_events": ["business_start", "social_security"],
+        "keywords": "社保开户 社保登记 单位社保 员工参保 五险 开办企业",
+        "legal_basis": "《中华人民共和国社会保险法》第五十七条；《社会保险费征缴暂行条例》第七条",
+        "conditions": "用人单位应当自成立之日起三十日内，凭营业执照、登记证书或者单位印章，"
+        "向当地社会保险经办机构申请办理社会保险登记。",
+        "legal_time_limit": 15,
+        "promised_time_limit": 1,
+        "mobile": True,
+        "fee_note": "不收费",
+        "result_kind": "proof",
+        "result_name": "社会保险登记信息（单位社保编号）",
+        "form": _form(
+            ENTITY,
+            {
+                "employee_count": {"type": "integer", "title": "参保职工人数", "minimum": 0, "maximum": 100000},
+                "insurance_types": _choice(
+                    "参保险种",
+                    "养老、医疗、失业、工伤、生育保险",
+                    "养老、医疗、失业、工伤保险",
+                ),
+            },
+            ("employee_count", "insurance_types"),
+        ),
+        "materials": _materials(LICENCE_LATE),
+    },
+    {
+        "basic_code": "000130001000",
+        "suffix": "GJJ",
+        "level": "district",
+        "name": "住房公积金单位缴存登记",
+        "item_type": "public_service",
+        "audience": "enterprise",
+        "life_events": ["business_start", "social_security"],
+        "keywords": "公积金开户 公积金登记 单位公积金 开办企业",
+        "legal_basis": "《住房公积金管理条例》第十四条、第十五条",
+        "conditions": "新设立的单位应当自设立之日起三十日内到住房公积金管理中心办理住房公积金缴存登记，"
+        "并自登记之日起二十日内为本单位职工办理住房公积金账户设立手续；单位和职工缴存比例均不低于 5%、不高于 12%。",
+        "legal_time_limit": 5,
+        "promised_time_limit": 1,
+        "mobile": True,
+        "fee_note": "不收费",
+        "result_kind": "proof",
+        "result_name": "住房公积金单位登记信息（单位公积金账号）",
+        "form": _form(
+            ENTITY,
+            {
+                "employee_count": {"type": "integer", "title": "参保职工人数", "minimum": 0, "maximum": 100000},
+                "deposit_rate": {"type": "number", "title": "缴存比例（%）", "minimum": 5, "maximum": 12},
+            },
+            ("employee_count", "deposit_rate"),
+        ),
+        "materials": _materials(LICENCE_LATE),
     },
     # 教育 (入学)
     {

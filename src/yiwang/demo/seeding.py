@@ -58,12 +58,18 @@ DEPARTMENT_KINDS: tuple[DepartmentKind, ...] = (
     DepartmentKind("SWJ", Kind.TAX, "国家税务总局{city}税务局", "国家税务总局{city}{county}税务局", "税务局"),
     DepartmentKind("MZJ", Kind.CIVIL_AFFAIRS, "{city}民政局", "{county}民政局", "民政局"),
     DepartmentKind("SJZYJ", Kind.DATA_RESOURCES, "{city}数据资源管理局", "{county}数据资源管理局", "数据局"),
+    DepartmentKind(
+        "GJJ", Kind.HOUSING_FUND, "{city}住房公积金管理中心", "{city}住房公积金管理中心{county}分中心", "公积金中心"
+    ),
 )
 
 #: The two demo officials: (department kind, preferred county code) per city; other cities use their first
 #: two counties.
 _DEMO_OFFICIAL_COUNTIES = {"330100": ("330106", "330102")}  # 西湖区市场监督管理局, 上城区公安分局
 _DEMO_OFFICIAL_KINDS = ("SCJGJ", "GAJ")
+#: The other departments of the second demo county that take part in 开办企业一件事 (the demo bundle's items are
+#: that county's), so that the whole bundle can be handled in the demo: one official each, 受理+审批.
+_BUNDLE_OFFICIAL_KINDS = ("SCJGJ", "RSJ", "GJJ", "SWJ")
 
 
 @dataclass(frozen=True)
@@ -275,11 +281,12 @@ def ensure_departments(city_code: str) -> int:
 
 
 def _ensure_demo_logins(city_code: str, probe: list[PersonRecord], as_of: date) -> list[DemoLogin]:
-    """The citizen, enterprise agent, two officials and the administrator, with :data:`DEMO_PASSWORD`."""
+    """The citizen, the enterprise agent, the officials and the administrator, with :data:`DEMO_PASSWORD`."""
     adults = [p for p in probe if 30 <= (as_of - p.birth_date).days // 365 <= 55]
-    if len(adults) < 3:
-        raise ValueError("the demo logins need at least 3 adults among the first persons; seed more persons")
-    citizen, *officials = adults[:3]
+    wanted = 1 + len(_DEMO_OFFICIAL_KINDS) + len(_BUNDLE_OFFICIAL_KINDS)
+    if len(adults) < wanted:
+        raise ValueError(f"the demo logins need {wanted} adults among the first persons; seed more persons")
+    citizen, *officials = adults[:wanted]
     roles = ensure_default_roles()
     logins: list[DemoLogin] = []
     with transaction.atomic():
@@ -319,7 +326,10 @@ def _ensure_demo_logins(city_code: str, probe: list[PersonRecord], as_of: date) 
             .order_by("code")
             .values_list("code", flat=True)[:2]
         )
-        for kind, county_code, official in zip(_DEMO_OFFICIAL_KINDS, counties, officials, strict=False):
+        posts = list(zip(_DEMO_OFFICIAL_KINDS, counties, strict=False))
+        if len(counties) > 1:
+            posts += [(kind, counties[1]) for kind in _BUNDLE_OFFICIAL_KINDS if (kind, counties[1]) not in posts]
+        for (kind, county_code), official in zip(posts, officials, strict=False):
             department = Department.objects.get(code=f"{county_code}-{kind}")
             login = _login(
                 f"demo-{county_code}-{kind.lower()}",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +13,7 @@ from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.scopes import scope_queryset
 from yiwang.applications.feedback import record_follow_up, record_rectification
 from yiwang.applications.lifecycle import Actor, allowed_actions
-from yiwang.applications.models import Rectification
+from yiwang.applications.models import Application, Rectification
 from yiwang.applications.selectors import cases_for, inbox_for
 from yiwang.applications.services import act, deadline_colour
 from yiwang.core.errors import DomainError
@@ -88,6 +90,7 @@ def case(request: AuthedRequest, application_no: str) -> HttpResponse:
         "workbench/case.html",
         {
             "a": application,
+            "form_rows": _form_rows(application),
             "applicant_id": _shown_identifier(application.applicant_id),
             "materials": application.materials.select_related("requirement", "certificate"),
             "actions": allowed_actions(application.state, Actor.OFFICIAL),
@@ -95,6 +98,21 @@ def case(request: AuthedRequest, application_no: str) -> HttpResponse:
             "colour_text": COLOUR_TEXT[colour],
         },
     )
+
+
+def _form_rows(application: Application) -> list[dict[str, Any]]:
+    """The answers under the titles the applicant saw (the item's form), in the form's order; unknown keys last."""
+    properties = (application.item.form_schema or {}).get("properties") or {}
+    answers = application.form_data or {}
+    names = [n for n in properties if n in answers] + [n for n in answers if n not in properties]
+    return [
+        {
+            "title": (properties.get(name) or {}).get("title") or name,
+            "value": answers[name],
+            "prefilled": name in (application.prefilled_fields or []),
+        }
+        for name in names
+    ]
 
 
 @official_required

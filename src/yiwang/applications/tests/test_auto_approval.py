@@ -120,3 +120,5 @@ def test_a_failed_condition_goes_to_a_person_with_that_condition_marked(
     client.force_login(make_official("clerk", org.xihu_samr))
     page = client.get(f"/workbench/inbox/{application.application_no}/").content.decode()
     assert "转人工办理" in page and "不满足" in page
+    assert '<dt class="col-sm-3">申领事由</dt>' in page  # the answers under the form's titles, not field names
+    assert '<dt class="col-sm-3">reason</dt>' not in page

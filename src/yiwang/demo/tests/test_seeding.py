@@ -50,7 +50,7 @@ def test_departments_for_the_city_and_each_county():
 
     kinds = tuple(f"-{k.suffix}" for k in DEPARTMENT_KINDS)
     seeded = [code for code in Department.objects.values_list("code", flat=True) if code.endswith(kinds)]
-    assert len(seeded) == 8 * (1 + 13)  # 杭州市 and its 13 counties (the demo catalogue may add others, e.g. 教育局)
+    assert len(seeded) == 9 * (1 + 13)  # 杭州市 and its 13 counties (the demo catalogue may add others, e.g. 教育局)
     xihu = Department.objects.get(code="330106-SCJGJ")
     assert (xihu.name, xihu.division_id, xihu.parent.code) == ("西湖区市场监督管理局", "330106", "330100-SCJGJ")
     assert Department.objects.get(code="330100-WJW").name == "杭州市卫生健康委员会"
@@ -65,6 +65,7 @@ def test_departments_for_the_city_and_each_county():
         "tax",
         "civil_affairs",
         "data_resources",
+        "housing_fund",
     }
 
 
@@ -86,6 +87,10 @@ def test_demo_logins_have_their_kinds_and_scopes():
     for username, department_code, division_code in (
         ("demo-330106-scjgj", "330106-SCJGJ", "330106"),
         ("demo-330102-gaj", "330102-GAJ", "330102"),
+        ("demo-330102-scjgj", "330102-SCJGJ", "330102"),
+        ("demo-330102-rsj", "330102-RSJ", "330102"),
+        ("demo-330102-gjj", "330102-GJJ", "330102"),
+        ("demo-330102-swj", "330102-SWJ", "330102"),
     ):
         official = users[username]
         assert official.kind == User.Kind.OFFICIAL and official.department.code == department_code
