@@ -11,6 +11,7 @@ from yiwang import __version__
 from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.tokens import ApiTokenAuth
 from yiwang.applications.api import router as applications_router
+from yiwang.bundles.api import router as bundles_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.certificates.api import router as certificates_router
 from yiwang.core.errors import DomainError
@@ -74,3 +75,4 @@ api.add_router("/certificates", certificates_router)
 api.add_router("/catalog", catalog_router)
 api.add_router("/policies", policies_router)
 api.add_router("/applications", applications_router)
+api.add_router("/bundles", bundles_router)

@@ -7,7 +7,10 @@ the answers into each item's own form. Specs that cannot be merged (different ty
 one field name bound to two elements) raise :class:`MergeConflict` when the bundle is designed.
 
 A material required by several items (same e-certificate type, or same name) is asked once; a material that an
-earlier item of the bundle produces as its result (the business licence for the food licence) is not asked at all.
+earlier item of the bundle produces as its result (the business licence for the food licence) is not asked at all,
+nor is one that any other item of the bundle produces where the item accepts it late (容缺: the seal, social
+insurance and housing-fund registrations of 开办企业 start with the business registration, and the licence is
+shared with them when it is issued, see ``services.share_results``).
 """
 
 from __future__ import annotations
@@ -169,7 +172,7 @@ class MergedMaterial:
     max_size_mb: int
     sources: list[tuple[int, int]] = field(default_factory=list)  # (bundle item pk, MaterialRequirement pk)
     item_names: list[str] = field(default_factory=list)
-    produced_in_bundle: bool = True  # every source is the result of one of its item's prerequisites
+    produced_in_bundle: bool = True  # every source gets it from the bundle: a prerequisite's result, or 容缺 + shared
 
     @property
     def required(self) -> bool:
@@ -190,6 +193,7 @@ def merge_materials(bundle_items: Sequence[BundleItem]) -> list[MergedMaterial]:
     """The bundle's materials, each asked once (same e-certificate type or same name)."""
     depends = {bi.pk: {d.pk for d in bi.depends_on.all()} for bi in bundle_items}
     produces = {bi.pk: bi.item.result_certificate_type_id for bi in bundle_items}
+    produced_anywhere = {cert for cert in produces.values() if cert}
     merged: dict[str, MergedMaterial] = {}
     for bundle_item in bundle_items:
         produced = {produces[p] for p in prerequisites_closure(depends, bundle_item.pk) if produces.get(p)}
@@ -214,7 +218,12 @@ def merge_materials(bundle_items: Sequence[BundleItem]) -> list[MergedMaterial]:
             entry.sources.append((bundle_item.pk, requirement.pk))
             if bundle_item.item.name not in entry.item_names:
                 entry.item_names.append(bundle_item.item.name)
-            if requirement.certificate_type_id not in produced:
+            shared_later = (  # 容缺: another item of the bundle issues it, and the certificate is shared then
+                requirement.certificate_type_id in produced_anywhere
+                and requirement.requirement != Requirement.REQUIRED
+                and produces[bundle_item.pk] != requirement.certificate_type_id
+            )
+            if requirement.certificate_type_id not in produced and not shared_later:
                 entry.produced_in_bundle = False
     return list(merged.values())
 

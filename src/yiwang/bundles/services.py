@@ -25,11 +25,12 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.accounts.scopes import scope_queryset
+from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
-from yiwang.applications.lifecycle import State
-from yiwang.applications.models import Application, ApplicationEvent
+from yiwang.applications.lifecycle import FINAL_STATES, State
+from yiwang.applications.models import Application, ApplicationEvent, Delegation, SubmittedMaterial
 from yiwang.applications.prefill import prefill
-from yiwang.applications.services import act, applicant_identity, submit_application
+from yiwang.applications.services import act, applicant_identity, record_note, submit_application
 from yiwang.bundles.forms import MergedMaterial, map_answers, merge_forms, merge_materials
 from yiwang.bundles.graph import CycleFound, topological_order
 from yiwang.bundles.models import Bundle, BundleApplication, BundleChild, BundleItem, BundleState, BundleUpload
@@ -162,6 +163,20 @@ def held_certificate_types(holder_id: str, type_ids: Iterable[int]) -> set[int]:
     return {c.cert_type_id for c in certs if not c.is_expired()}
 
 
+def delegation_covers(principal: User, delegate: User, items: Sequence[BundleItem]) -> bool:
+    """授权代办: a delegation in force lets ``delegate`` apply for every item of the bundle for ``principal``."""
+    return all(active_delegation(principal, delegate, bi.item) is not None for bi in items)
+
+
+def principals_for(delegate: User, items: Sequence[BundleItem]) -> list[User]:
+    """The persons for whom ``delegate`` may apply for the whole bundle today."""
+    candidates = {
+        d.principal_id: d.principal
+        for d in Delegation.objects.filter(delegate=delegate, revoked_at__isnull=True).select_related("principal")
+    }
+    return [p for p in candidates.values() if delegation_covers(p, delegate, items)]
+
+
 def asked_materials(materials: Sequence[MergedMaterial], holder_id: str) -> list[tuple[MergedMaterial, bool]]:
     """The materials the applicant sees: (material, satisfied by the applicant's own e-certificate)."""
     held = held_certificate_types(holder_id, [m.certificate_type_id for m in materials if m.certificate_type_id])
@@ -190,7 +205,7 @@ def submit_bundle(
         return existing
     try:
         with transaction.atomic():
-            return _submit(
+            application = _submit(
                 bundle, user=user, form_data=form_data, uploads=uploads or {}, key=key, principal=on_behalf_of
             )
     except IntegrityError:
@@ -198,6 +213,9 @@ def submit_bundle(
         if existing is None:
             raise
         return existing
+    if transaction.get_connection().in_atomic_block:
+        return application
+    return advance_bundle(application)  # the items decided at once (秒批) on commit count in the state now
 
 
 def _check_upload(material: MergedMaterial, upload: Any) -> None:
@@ -226,6 +244,8 @@ def _submit(
     if bundle.status != Bundle.Status.PUBLISHED:
         raise Conflict(_("该一件事未发布，暂不能申请"), field="bundle")
     items = ordered_items(bundle_items(bundle))
+    if principal is not None and not delegation_covers(principal, user, items):
+        raise PermissionDenied(_("没有覆盖本一件事全部事项的有效委托，不能代为申请"), field="on_behalf_of")
     form = merge_forms(items)
     materials = merge_materials(items)
     applicant = principal or user
@@ -320,8 +340,14 @@ def advance_bundle(application: BundleApplication) -> BundleApplication:
 
     Idempotent; called by the periodic task and whenever the applicant or an official opens the bundle.
     """
-    with transaction.atomic():
-        return _advance(application, strict=False)
+    for _round in range(application.children.count() + 1):
+        with transaction.atomic():
+            application = _advance(application, strict=False)
+        # an item started in that round may have been decided at once (秒批, run when the round commits): go on
+        # until nothing more starts, so the state and the notices reflect it now, not at the next periodic run
+        if not getattr(application, "started_now", 0):
+            break
+    return application
 
 
 def advance_open_bundles() -> int:
@@ -339,6 +365,7 @@ def _advance(application: BundleApplication, *, strict: bool) -> BundleApplicati
     by_item = {c.bundle_item_id: c for c in children}
     items = [c.bundle_item for c in children]
     materials: list[MergedMaterial] | None = None
+    started = 0
     for child in children:
         if child.application_id is not None:
             continue
@@ -349,16 +376,19 @@ def _advance(application: BundleApplication, *, strict: bool) -> BundleApplicati
             if materials is None:
                 materials = merge_materials(items)
             _start_child(application, child, materials)
+            started += 1
         except DomainError as exc:
             if strict:
                 raise
             child.start_error = str(exc.message)[:500]
             child.save(update_fields=["start_error"])
+    share_results(children)
     application.state = derive_state([c.application.state if c.application else None for c in children])
     _notify_corrections(application, children)
     if application.state == BundleState.COMPLETED:
         _notify_completion(application, children)
     application.save(update_fields=["state", "correction_notice", "correction_round"])
+    application.started_now = started  # type: ignore[attr-defined]
     return application
 
 
@@ -390,6 +420,40 @@ def _start_child(application: BundleApplication, child: BundleChild, materials: 
     child.started_at = timezone.now()
     child.start_error = ""
     child.save(update_fields=["application", "started_at", "start_error"])
+
+
+def share_results(children: Sequence[BundleChild]) -> int:
+    """Give each open sibling the e-certificates the bundle has issued that its item asks for and it still lacks.
+
+    The items that started together with the one producing the certificate (容缺) get it as a material the moment
+    it exists, so their officials see it without asking the applicant. Returns how many materials were added.
+    """
+    issued = {
+        c.application.result_certificate.cert_type_id: c.application.result_certificate
+        for c in children
+        if c.application is not None and c.application.result_certificate is not None
+    }
+    if not issued:
+        return 0
+    added = 0
+    for child in children:
+        app = child.application
+        if app is None or app.state in FINAL_STATES:
+            continue
+        wanted = [r for r in child.bundle_item.item.materials.all() if r.certificate_type_id in issued]
+        have = set(SubmittedMaterial.objects.filter(application=app).values_list("requirement_id", flat=True))
+        for requirement in wanted:
+            if requirement.pk in have or requirement.certificate_type_id is None:
+                continue
+            cert = issued[requirement.certificate_type_id]
+            SubmittedMaterial.objects.create(application=app, requirement=requirement, certificate=cert)
+            record_note(
+                app,
+                "share_result",
+                gettext("一件事内共享电子证照：%(name)s %(no)s") % {"name": requirement.name, "no": cert.number},
+            )
+            added += 1
+    return added
 
 
 def _recipients(application: BundleApplication) -> list[User]:

@@ -55,25 +55,37 @@ def _fields(form: MergedForm, filled: dict[str, Prefilled], values: dict[str, An
 @login_required
 def apply(request: AuthedRequest, code: str) -> HttpResponse:
     bundle = get_object_or_404(Bundle, code=code, status=Bundle.Status.PUBLISHED)
+    items = services.ordered_items(services.bundle_items(bundle))
+    principals = services.principals_for(request.user, items)
+    chosen = request.POST.get("on_behalf_of") or request.GET.get("for", "")
+    principal = next((p for p in principals if str(p.pk) == chosen), None)
+    if principal is None and principals and not (request.user.id_number or request.user.enterprise_uscc):
+        principal = principals[0]  # a pure delegate has no identity of their own to apply with
+    applicant = principal or request.user
     try:
-        items = services.ordered_items(services.bundle_items(bundle))
         form = merge_forms(items)
-        holder_id, _name = applicant_identity(request.user)
+        holder_id, _name = applicant_identity(applicant)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("bundles:list")
     materials = services.asked_materials(merge_materials(items), holder_id)
     slots = {f"material_{i}": m for i, (m, _cert) in enumerate(materials)}
-    filled = prefill(form.schema, request.user)
+    filled = prefill(form.schema, applicant)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST":
-        values = {k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken", "idempotency_key"}}
+        skip = {"csrfmiddlewaretoken", "idempotency_key", "on_behalf_of"}
+        values = {k: v for k, v in request.POST.items() if k not in skip}
         uploads = {m.key: request.FILES[slot] for slot, m in slots.items() if slot in request.FILES}
         try:
             application = services.submit_bundle(
-                bundle, user=request.user, form_data=values, uploads=uploads, idempotency_key=key
+                bundle,
+                user=request.user,
+                form_data=values,
+                uploads=uploads,
+                idempotency_key=key,
+                on_behalf_of=principal,
             )
         except FormInvalid as exc:
             errors = exc.errors
@@ -96,6 +108,8 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
             "fields": _fields(form, filled, values, errors),
             "materials": material_rows,
             "key": key,
+            "principals": principals,
+            "principal": principal,
             "general_error": "；".join(general),
         },
     )

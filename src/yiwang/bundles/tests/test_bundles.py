@@ -207,3 +207,47 @@ def test_periodic_run_starts_the_dependant(org, make_official, bundle, agent, pl
     assert all(c.application for c in children_of(application))
     call_command("advance_bundles")
     assert Application.objects.count() == 3
+
+
+def test_a_licence_issued_in_the_bundle_is_shared_with_the_items_that_started_without_it(
+    org, make_official, bundle, agent, plan, enterprise, registration_item, tax_item
+):
+    from yiwang.bundles.services import asked_materials
+    from yiwang.catalog.models import MaterialRequirement
+    from yiwang.certificates.models import CertificateType
+
+    licence_type = CertificateType.objects.get(code="business_licence")
+    late = MaterialRequirement.objects.create(
+        item=tax_item, position=2, name="营业执照", requirement="deficiency_allowed", certificate_type=licence_type
+    )
+    materials = merge_materials(ordered_items(bundle_items(bundle)))
+    asked = [m.name for m, _by_cert in asked_materials(materials, enterprise.uscc)]
+    assert "营业执照" not in asked  # the bundle issues it: not asked of the applicant (容缺, shared later)
+
+    application = _submit(bundle, agent, plan)
+    tax = _child(application, tax_item)
+    assert not tax.materials.filter(requirement=late).exists()
+    samr = make_official("samr", org.xihu_samr)
+    registration = _child(application, registration_item)
+    for action in ("accept", "approve"):
+        act(registration, action, actor=samr)
+    act(registration, "complete", actor=samr, certificate_content=licence_content(enterprise))
+    advance_bundle(application)
+    advance_bundle(application)  # idempotent: shared once
+    shared = tax.materials.filter(requirement=late)
+    registration.refresh_from_db()
+    assert [m.certificate_id for m in shared] == [registration.result_certificate_id]
+    assert tax.events.filter(action="share_result").count() == 1
+
+
+def test_a_required_licence_is_still_asked_when_the_item_does_not_wait_for_it(bundle, enterprise, tax_item):
+    from yiwang.bundles.services import asked_materials
+    from yiwang.catalog.models import MaterialRequirement
+    from yiwang.certificates.models import CertificateType
+
+    licence_type = CertificateType.objects.get(code="business_licence")
+    MaterialRequirement.objects.create(
+        item=tax_item, position=2, name="营业执照", requirement="required", certificate_type=licence_type
+    )
+    materials = merge_materials(ordered_items(bundle_items(bundle)))
+    assert "营业执照" in [m.name for m, _by_cert in asked_materials(materials, enterprise.uscc)]
