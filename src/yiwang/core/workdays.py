@@ -35,12 +35,15 @@ __all__ = [
     "is_working_day",
     "next_working_day",
     "package_years",
+    "seed_provisional_calendar",
     "seed_work_calendar",
     "working_days_between",
 ]
 
 Kind = WorkCalendar.Kind
 SEED_SOURCE = f"{WorkCalendar.SEED_SOURCE_PREFIX}{holidays.__version__}"
+#: Rows of a year the State Council has not announced yet, for the demo city only: a later package seed replaces them
+PROVISIONAL_SOURCE = f"{WorkCalendar.SEED_SOURCE_PREFIX}provisional"
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SUBSTITUTED_PREFIX = "休息日"  # the package's zh_CN label of a day off moved from a weekend: 休息日（由 … 调休）
 _OBSERVED_SUFFIX = "（补假）"
@@ -276,5 +279,45 @@ def publish_work_calendar(
                 "holidays": sum(k == Kind.HOLIDAY for k, _n in exceptions.values()),
                 "makeup_workdays": sum(k == Kind.MAKEUP_WORKDAY for k, _n in exceptions.values()),
             },
+        )
+    return len(rows)
+
+
+# --- a provisional year for the demo city ---------------------------------------------------------------------
+
+
+def seed_provisional_calendar(year: int) -> int:
+    """For the demo only: write ``year`` from the statutory festivals the package computes, without 调休.
+
+    Used when the State Council's notice for ``year`` is not in the package yet, so that the demo city's time
+    limits that run into that year can be counted. Refused for a year the package knows (seed it properly) and a
+    no-op when the year has any rows (published by an official, or already provisional). The rows are marked
+    ``holidays provisional``, so a later :func:`seed_work_calendar` of that year replaces them with the real ones.
+    Never use this for production deadlines: a 调休 working weekend is missing and some days off may differ.
+    """
+    if year in package_years():
+        raise ValidationFailed(format_lazy(_("{year} 年已有正式放假安排，请导入正式日历"), year=year), field="year")
+    if WorkCalendar.objects.filter(date__year=year).exists():
+        return 0
+    package = holidays.China(years=year, language="zh_CN")
+    rows = []
+    d = date(year, 1, 1)
+    while d.year == year:
+        if d in package:
+            kind, name = Kind.HOLIDAY, str(package[d]).removesuffix(_OBSERVED_SUFFIX)[:64]
+        else:
+            kind, name = (Kind.WEEKEND if d.weekday() >= 5 else Kind.WORKDAY), ""
+        row = WorkCalendar(date=d, kind=kind, name=name, source=PROVISIONAL_SOURCE)
+        row.is_working_day = kind in WorkCalendar.WORKING_KINDS
+        rows.append(row)
+        d += timedelta(days=1)
+    with transaction.atomic():
+        WorkCalendar.objects.bulk_create(rows)
+        audit.record(
+            "core.calendar.provisional",
+            object_type="core.workcalendar",
+            object_id=str(year),
+            reason="演示：国务院放假安排发布前，按法定节日推算（未含调休）",
+            data={"year": year, "holidays": sum(r.kind == Kind.HOLIDAY for r in rows)},
         )
     return len(rows)

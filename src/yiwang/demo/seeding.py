@@ -440,20 +440,30 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     from yiwang.bundles.demo import ensure_demo_bundles
     from yiwang.catalog.demo import ensure_demo_catalog
     from yiwang.catalog.models import ServiceItem
-    from yiwang.core.workdays import CalendarNotSeeded, package_years, seed_work_calendar
+    from yiwang.core.workdays import (
+        CalendarNotSeeded,
+        package_years,
+        seed_provisional_calendar,
+        seed_work_calendar,
+    )
     from yiwang.policies.demo import ensure_demo_policies
     from yiwang.policies.models import MatchRun
     from yiwang.policies.services import run_matching
 
     this_year = date.today().year
     seed_work_calendar([y for y in (this_year - 1, this_year, this_year + 1) if y in package_years()])
+    notes = []
+    for year in (this_year, this_year + 1):  # time limits that run into a year not announced yet
+        if year not in package_years() and seed_provisional_calendar(year):
+            notes.append(
+                f"{year} 年放假安排尚未收录：演示暂按法定节日推算（未含调休），发布后请用 calendar publish 录入。"
+            )
     ensure_demo_catalog(city_code)
     ensure_demo_bundles(city_code)
     ensure_demo_policies(200, city_code=city_code)
     users = {login.kind: User.objects.get(username=login.username) for login in logins}
     if not MatchRun.objects.exists():  # the first 免申即享 run, so that the demo agent has offers to confirm
         run_matching(actor=users["admin"])
-    notes = []
     officials = [u for u in User.objects.filter(username__in=[lg.username for lg in logins], kind=User.Kind.OFFICIAL)]
     departments = [o.department_id for o in officials if o.department_id]
     published = ServiceItem.objects.filter(status="published", department_id__in=departments).order_by("item_code")

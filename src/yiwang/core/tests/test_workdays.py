@@ -175,3 +175,23 @@ def test_publish_a_year_the_package_does_not_know(tmp_path):
         publish_work_calendar(2031, {date(2031, 9, 29): ("makeup_workday", "")}, actor=None)
     assert exc.value.field == "date"
     assert not is_working_day(date(2031, 10, 3))  # the refused publish changed nothing
+
+
+@pytest.mark.django_db
+def test_a_provisional_year_for_the_demo_counts_festivals_and_yields_to_a_published_one():
+    from yiwang.core.workdays import PROVISIONAL_SOURCE, publish_work_calendar, seed_provisional_calendar
+
+    year = max(package_years()) + 1
+    with pytest.raises(ValidationFailed):
+        seed_provisional_calendar(max(package_years()))  # a year with a published notice is seeded properly
+    assert seed_provisional_calendar(year) in {365, 366}
+    assert not is_working_day(date(year, 1, 1))  # 元旦, a statutory festival
+    assert not is_working_day(date(year, 10, 1))  # 国庆节
+    assert WorkCalendar.objects.filter(date__year=year).exclude(source=PROVISIONAL_SOURCE).count() == 0
+    assert not WorkCalendar.objects.get(date=date(year, 10, 1)).edited_by_official  # a later package seed replaces it
+    assert AuditEntry.objects.filter(action="core.calendar.provisional").count() == 1
+    assert seed_provisional_calendar(year) == 0  # once
+
+    publish_work_calendar(year + 1, {}, actor=None, reason="国办发明电")  # an official's year is never overwritten
+    assert seed_provisional_calendar(year + 1) == 0
+    assert WorkCalendar.objects.get(date=date(year + 1, 10, 1)).source.startswith(WorkCalendar.OFFICIAL_SOURCE_PREFIX)

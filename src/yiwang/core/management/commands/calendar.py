@@ -12,7 +12,13 @@ from django.db.models.functions import ExtractYear
 
 from yiwang.core.errors import DomainError
 from yiwang.core.models import WorkCalendar
-from yiwang.core.workdays import SEED_SOURCE, package_years, publish_work_calendar, seed_work_calendar
+from yiwang.core.workdays import (
+    PROVISIONAL_SOURCE,
+    SEED_SOURCE,
+    package_years,
+    publish_work_calendar,
+    seed_work_calendar,
+)
 
 
 class Command(BaseCommand):
@@ -79,6 +85,7 @@ class Command(BaseCommand):
                 days=Count("date"),
                 working=Count("date", filter=Q(is_working_day=True)),
                 edited=Count("date", filter=~Q(source__startswith=WorkCalendar.SEED_SOURCE_PREFIX)),
+                provisional=Count("date", filter=Q(source=PROVISIONAL_SOURCE)),
             )
             .order_by("year")
         )
@@ -87,4 +94,5 @@ class Command(BaseCommand):
         for row in years:
             self.stdout.write(
                 f"{row['year']} 年：{row['days']} 天，工作日 {row['working']} 天，人工修改 {row['edited']} 天"
+                + ("（演示推算，未含调休：国务院通知发布后请用 calendar publish 录入）" if row["provisional"] else "")
             )

@@ -1,0 +1,159 @@
+"""Benchmark: 秒批, from submission to a completed case (budget: under a second per application).
+
+    python benchmarks/auto_approval.py [--applications 200] [--persons 3000] [--database-url URL]
+
+Seeds the demo city on a fresh database (SQLite in a temporary directory; with ``--database-url``, a temporary
+database on that PostgreSQL server, dropped afterwards), then submits ``--applications`` applications for the demo
+item 居住证签发 of 上城区 through ``applications.services.submit_application``, each by a different adult of the
+population: the item's rules run against the registries, the explanation is stored, and the case is accepted,
+approved and completed with its audit entries and notices. The baseline in the same run is the same submissions
+with the item's rules removed: the case is stored and waits for a person. The last line is machine-readable:
+``applications=<n> auto_p50_ms=<ms> auto_p95_ms=<ms> plain_p95_ms=<ms> overhead_p95_ms=<ms> vendor=<db>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+
+def _setup(args: argparse.Namespace) -> str:
+    workdir = Path(tempfile.mkdtemp(prefix="yiwang-bench-"))
+    os.environ["YIWANG_DATA_DIR"] = str(workdir)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "yiwang.settings"
+    temp_db = ""
+    if args.database_url:
+        import psycopg
+
+        temp_db = f"yiwang_bench_auto_{os.getpid()}"
+        with psycopg.connect(args.database_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{temp_db}"')
+        parts = urlsplit(args.database_url)
+        os.environ["DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{temp_db}"))
+    else:
+        os.environ.pop("DATABASE_URL", None)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.DEBUG = False
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("calendar", "seed", verbosity=0)
+    return temp_db
+
+
+def _drop(database_url: str, temp_db: str) -> None:
+    from django.db import connections
+
+    connections.close_all()
+    import psycopg
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{temp_db}"')
+
+
+def _applicants(count: int, offset: int) -> list:
+    from datetime import date
+
+    from yiwang.accounts.models import User
+    from yiwang.core.keys import index_of
+    from yiwang.registries.models import Person
+
+    today = date.today()
+    users = []
+    taken = set(User.objects.exclude(id_number_index=None).values_list("id_number_index", flat=True))
+    adults = (
+        p
+        for p in Person.objects.order_by("pk")[offset:]
+        if 20 <= (today - p.birth_date).days // 365 <= 70 and not p.is_deceased and index_of(p.id_number) not in taken
+    )
+    for person in adults:
+        user = User(username=f"bench-{person.pk}", kind=User.Kind.PERSON, full_name=person.name)
+        user.id_number = person.id_number
+        user.set_unusable_password()
+        users.append(user)
+        if len(users) == count:
+            break
+    User.objects.bulk_create(users)
+    return list(User.objects.filter(username__in=[u.username for u in users]).order_by("pk"))
+
+
+def _submit_all(item, users, tag: str) -> list[float]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from yiwang.applications.services import submit_application
+
+    needs_upload = [m for m in item.materials.all() if m.requirement == "required" and not m.certificate_type_id]
+    form = {"residence_address": "杭州市上城区解放路 100 号", "residence_since": "2025-06-01", "basis": "合法稳定住所"}
+    timings = []
+    for n, user in enumerate(users):
+        uploads = {m.pk: SimpleUploadedFile("m.pdf", b"%PDF-1.4 bench", "application/pdf") for m in needs_upload}
+        uploads.update(
+            {
+                m.pk: SimpleUploadedFile("c.pdf", b"%PDF-1.4 bench", "application/pdf")
+                for m in item.materials.all()
+                if m.requirement == "required" and m.certificate_type_id
+            }
+        )
+        started = time.perf_counter()
+        submit_application(item, user=user, form_data=form, idempotency_key=f"bench-{tag}-{n:06d}", uploads=uploads)
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--applications", type=int, default=200)
+    parser.add_argument("--persons", type=int, default=3000)
+    parser.add_argument("--database-url", default="")
+    args = parser.parse_args()
+    temp_db = _setup(args)
+    try:
+        from django.db import connection
+
+        from yiwang.applications.models import Application
+        from yiwang.catalog.models import ServiceItem
+        from yiwang.demo.seeding import seed_demo_city
+
+        seed_demo_city(persons=args.persons, enterprises=max(50, args.persons // 20))
+        item = ServiceItem.objects.get(name="居住证签发", division_id="330102", status="published")
+        rules = item.approval_rules
+        auto_users = _applicants(args.applications, 0)
+        plain_users = _applicants(args.applications, len(auto_users) * 3)
+        auto = _submit_all(item, auto_users, "auto")
+        decided = Application.objects.filter(item=item, state="completed", auto_decision__isnull=False).count()
+        ServiceItem.objects.filter(pk=item.pk).update(approval_rules="")
+        item.refresh_from_db()
+        plain = _submit_all(item, plain_users, "plain")
+        ServiceItem.objects.filter(pk=item.pk).update(approval_rules=rules)
+        waiting = Application.objects.filter(item=item, state="submitted").count()
+        print(f"auto-approved (completed on submission): {decided} of {len(auto)}; plain (waiting): {waiting}")
+        auto_p50, auto_p95 = statistics.median(auto), _p(auto, 0.95)
+        print(f"秒批 submit→completed: p50 {auto_p50:.1f} ms, p95 {auto_p95:.1f} ms, max {max(auto):.1f} ms")
+        print(f"baseline submit only:  p50 {statistics.median(plain):.1f} ms, p95 {_p(plain, 0.95):.1f} ms")
+        print(
+            f"applications={len(auto)} auto_p50_ms={statistics.median(auto):.1f} auto_p95_ms={_p(auto, 0.95):.1f} "
+            f"plain_p95_ms={_p(plain, 0.95):.1f} overhead_p95_ms={_p(auto, 0.95) - _p(plain, 0.95):.1f} "
+            f"vendor={connection.vendor}"
+        )
+    finally:
+        if temp_db:
+            _drop(args.database_url, temp_db)
+
+
+if __name__ == "__main__":
+    main()
