@@ -133,6 +133,10 @@ def _bundle_out(bundle: Bundle) -> BundleOut:
     )
 
 
+def _not_started(application: BundleApplication) -> str:
+    return "cancelled" if application.withdrawn_at is not None else "waiting"
+
+
 def _application_out(application: BundleApplication) -> BundleApplicationOut:
     application = services.advance_bundle(application)
     children = services.children_of(application)
@@ -149,11 +153,11 @@ def _application_out(application: BundleApplication) -> BundleApplicationOut:
                 item=row["item"],
                 department=row["department"],
                 application_no=row["application"].application_no if row["application"] else None,
-                state=row["application"].state if row["application"] else "waiting",
+                state=row["application"].state if row["application"] else _not_started(application),
                 due_on=row["due_on"],
                 waiting_for=row["waiting_for"],
             )
-            for row in services.status_rows(children)
+            for row in services.status_rows(children, withdrawn=application.withdrawn_at is not None)
         ],
         corrections=[CorrectionOut(**entry) for entry in services.correction_list(children)],
         results=[
@@ -199,6 +203,17 @@ def resubmit(request: AuthedRequest, number: str, payload: ResubmitIn) -> Bundle
     application = services.visible_bundle_application(request.user, number)
     services.resubmit_bundle(application, actor=request.user, form_data=payload.form_data)
     return _application_out(application)
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+@router.post("/applications/{number}/withdraw", response=BundleApplicationOut)
+def withdraw(request: AuthedRequest, number: str, payload: WithdrawIn) -> BundleApplicationOut:
+    """撤回: every part still being handled is withdrawn; parts not started yet never start."""
+    application = services.visible_bundle_application(request.user, number)
+    return _application_out(services.withdraw_bundle(application, actor=request.user, reason=payload.reason[:200]))
 
 
 @router.get("/{code}", response=BundleOut)

@@ -96,6 +96,9 @@ class BundleApplication(models.Model):
         _("最近补正告知"), max_length=500, blank=True, help_text=_("已合并告知的补正环节，避免重复告知")
     )
     correction_round = models.PositiveSmallIntegerField(_("补正轮次"), default=0)
+    withdrawn_at = models.DateTimeField(
+        _("撤回时间"), null=True, blank=True, help_text=_("申请人撤回后，尚未开始的事项不再开始")
+    )
 
     class Meta:
         verbose_name = _("一件事办件")

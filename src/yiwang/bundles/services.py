@@ -367,7 +367,7 @@ def _advance(application: BundleApplication, *, strict: bool) -> BundleApplicati
     materials: list[MergedMaterial] | None = None
     started = 0
     for child in children:
-        if child.application_id is not None:
+        if child.application_id is not None or application.withdrawn_at is not None:
             continue
         prerequisites = [by_item[d.pk] for d in child.bundle_item.depends_on.all() if d.pk in by_item]
         if any(p.application is None or p.application.state != State.COMPLETED for p in prerequisites):
@@ -384,6 +384,8 @@ def _advance(application: BundleApplication, *, strict: bool) -> BundleApplicati
             child.save(update_fields=["start_error"])
     share_results(children)
     application.state = derive_state([c.application.state if c.application else None for c in children])
+    if application.withdrawn_at is not None and application.state != BundleState.COMPLETED:
+        application.state = BundleState.WITHDRAWN
     _notify_corrections(application, children)
     if application.state == BundleState.COMPLETED:
         _notify_completion(application, children)
@@ -585,6 +587,45 @@ def resubmit_bundle(application: BundleApplication, *, actor: User, form_data: d
     return _advance(application, strict=False)
 
 
+WITHDRAWABLE = frozenset({State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED})
+
+
+@transaction.atomic
+def withdraw_bundle(application: BundleApplication, *, actor: User, reason: str = "") -> BundleApplication:
+    """撤回: the applicant withdraws every part still being handled; items not started yet never start.
+
+    Parts already decided (a business licence issued) stay as they are: a withdrawal cannot undo a decision.
+    """
+    if actor.pk not in {application.submitted_by_id, application.on_behalf_of_id}:
+        raise PermissionDenied(_("只有申请人本人可以进行此操作"), field="actor")
+    application = BundleApplication.objects.select_for_update().get(pk=application.pk)
+    if application.withdrawn_at is not None or application.state not in OPEN_STATES:
+        raise Conflict(_("该联办件已办结、未通过或已撤回，不能撤回"), field="state")
+    note = reason.strip() or gettext("申请人撤回一件事")
+    withdrawn = []
+    for child in _children(application):
+        if child.application is not None and child.application.state in WITHDRAWABLE:
+            act(child.application, "withdraw", actor=actor, note=note)
+            withdrawn.append(child.application.application_no)
+    application.withdrawn_at = timezone.now()
+    application.save(update_fields=["withdrawn_at"])
+    audit.record(
+        "bundle.withdraw",
+        actor=actor,
+        obj=application,
+        reason=note,
+        data={"no": application.number, "withdrawn": withdrawn},
+    )
+    application = _advance(application, strict=False)
+    _tell(
+        application,
+        gettext("您的“%(name)s”（%(no)s）已撤回，未办结的事项不再办理。")
+        % {"name": application.bundle.name, "no": application.number},
+        dedupe=f"bundle:{application.pk}:withdrawn",
+    )
+    return application
+
+
 # --- reads ---------------------------------------------------------------------------------------------------------
 
 
@@ -601,8 +642,9 @@ def visible_bundle_application(user: User, number: str) -> BundleApplication:
     raise NotFound(_("联办件不存在"), field="number")
 
 
-def status_rows(children: Sequence[BundleChild]) -> list[dict[str, Any]]:
+def status_rows(children: Sequence[BundleChild], *, withdrawn: bool = False) -> list[dict[str, Any]]:
     rows = []
+    not_started = gettext("已撤回，不再办理") if withdrawn else gettext("等待前置事项办结")
     for c in children:
         app = c.application
         rows.append(
@@ -610,9 +652,11 @@ def status_rows(children: Sequence[BundleChild]) -> list[dict[str, Any]]:
                 "item": c.bundle_item.item.name,
                 "department": c.bundle_item.item.department.name,
                 "application": app,
-                "state": app.get_state_display() if app else gettext("等待前置事项办结"),
+                "state": app.get_state_display() if app else not_started,
                 "due_on": app.due_on if app else None,
-                "waiting_for": [d.item.name for d in c.bundle_item.depends_on.all()] if app is None else [],
+                "waiting_for": [d.item.name for d in c.bundle_item.depends_on.all()]
+                if app is None and not withdrawn
+                else [],
                 "start_error": c.start_error,
             }
         )

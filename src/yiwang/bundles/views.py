@@ -123,6 +123,14 @@ def status(request: AuthedRequest, number: str) -> HttpResponse:
         raise Http404 from exc
     is_applicant = request.user.pk in {application.submitted_by_id, application.on_behalf_of_id}
     errors: dict[str, str] = {}
+    if request.method == "POST" and is_applicant and "withdraw" in request.POST:
+        try:
+            services.withdraw_bundle(application, actor=request.user, reason=request.POST.get("reason", ""))
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("已撤回，未办结的事项不再办理"))
+        return redirect("bundles:status", number=application.number)
     if request.method == "POST" and is_applicant:
         try:
             services.resubmit_bundle(application, actor=request.user, form_data=request.POST.dict())
@@ -147,7 +155,10 @@ def status(request: AuthedRequest, number: str) -> HttpResponse:
         "bundles/status.html",
         {
             "application": application,
-            "rows": services.status_rows(children),
+            "rows": services.status_rows(children, withdrawn=application.withdrawn_at is not None),
+            "can_withdraw": is_applicant
+            and application.withdrawn_at is None
+            and application.state in services.OPEN_STATES,
             "corrections": corrections,
             "fields": fields,
             "general_error": errors.get("__all__", ""),

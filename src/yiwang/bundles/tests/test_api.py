@@ -94,3 +94,19 @@ def test_submit_once_correct_once_and_only_the_parties_see_it(client, org, make_
     assert _call(client, "get", f"/api/v1/bundles/applications/{number}", tax_token).status_code == 200
     _, outsider_token = issue_token(make_official("outsider", org.shangcheng_samr), "x")
     assert _call(client, "get", f"/api/v1/bundles/applications/{number}", outsider_token).status_code == 404
+
+
+def test_withdraw_over_the_api(client, bundle, agent):
+    from yiwang.catalog.models import MaterialRequirement
+
+    MaterialRequirement.objects.filter(name="经营场所平面图").update(requirement="optional")
+    _, token = issue_token(agent, "app")
+    path = "/api/v1/bundles/start-business/applications"
+    number = _call(client, "post", path, token, {"form_data": ANSWERS}, HTTP_IDEMPOTENCY_KEY="api-bundle-0003").json()[
+        "number"
+    ]
+    done = _call(client, "post", f"/api/v1/bundles/applications/{number}/withdraw", token, {"reason": "改期开办"})
+    assert done.status_code == 200 and done.json()["state"] == "withdrawn"
+    assert {c["state"] for c in done.json()["children"]} == {"withdrawn", "cancelled"}
+    again = _call(client, "post", f"/api/v1/bundles/applications/{number}/withdraw", token)
+    assert again.status_code == 409

@@ -251,3 +251,32 @@ def test_a_required_licence_is_still_asked_when_the_item_does_not_wait_for_it(bu
     )
     materials = merge_materials(ordered_items(bundle_items(bundle)))
     assert "营业执照" in [m.name for m, _by_cert in asked_materials(materials, enterprise.uscc)]
+
+
+def test_withdrawing_stops_every_open_part_and_the_waiting_ones_never_start(
+    org, make_official, bundle, agent, plan, enterprise, food_item, registration_item, tax_item
+):
+    from yiwang.bundles.services import withdraw_bundle
+    from yiwang.core.errors import Conflict, PermissionDenied
+    from yiwang.core.models import AuditEntry
+
+    application = _submit(bundle, agent, plan)
+    samr = make_official("samr", org.xihu_samr)
+    with pytest.raises(PermissionDenied):
+        withdraw_bundle(application, actor=samr)
+    registration = _child(application, registration_item)
+    for action in ("accept", "approve"):
+        act(registration, action, actor=samr)
+    act(registration, "complete", actor=samr, certificate_content=licence_content(enterprise))  # decided: stays
+
+    application = withdraw_bundle(application, actor=agent, reason="不开了")
+    assert application.state == BundleState.WITHDRAWN
+    assert _child(application, tax_item).state == State.WITHDRAWN
+    registration.refresh_from_db()
+    assert registration.state == State.COMPLETED and registration.result_certificate is not None
+    advance_bundle(application)
+    assert not Application.objects.filter(item=food_item).exists()  # its prerequisite completed, but withdrawn
+    assert AuditEntry.objects.filter(action="bundle.withdraw").count() == 1
+    assert _notices(agent, "withdrawn").count() == 1
+    with pytest.raises(Conflict):
+        withdraw_bundle(application, actor=agent)

@@ -76,3 +76,20 @@ def test_applicant_corrects_once_on_the_status_page(client, org, make_official, 
     assert response.status_code == 302
     tax_case.refresh_from_db()
     assert tax_case.state == "submitted" and tax_case.form_data["business_premises"] == "文三路 100 号 1 幢 101 室"
+
+
+def test_the_applicant_withdraws_on_the_status_page(client, bundle, agent, plan):
+    from yiwang.bundles.models import BundleApplication
+    from yiwang.bundles.services import submit_bundle
+
+    application = submit_bundle(
+        bundle, user=agent, form_data=ANSWERS, uploads={"name:经营场所平面图": plan}, idempotency_key="page-key-0009"
+    )
+    client.force_login(agent)
+    page = client.get(f"/bundles/applications/{application.number}/").content.decode()
+    assert "确认撤回全部未办结事项" in page
+    response = client.post(f"/bundles/applications/{application.number}/", {"withdraw": "1", "reason": "改期"})
+    assert response.status_code == 302
+    assert BundleApplication.objects.get(pk=application.pk).state == "withdrawn"
+    page = client.get(f"/bundles/applications/{application.number}/").content.decode()
+    assert "已撤回，不再办理" in page and "确认撤回全部未办结事项" not in page
