@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
@@ -82,3 +83,26 @@ def active_delegation(principal: User, delegate: User, item: ServiceItem) -> Del
         .filter(Q(items=None) | Q(items=item))
         .first()
     )
+
+
+def delegation_covers(principal: User, delegate: User, items: Sequence[ServiceItem]) -> bool:
+    """Delegations in force let ``delegate`` apply for every one of ``items`` on behalf of ``principal``."""
+    return all(active_delegation(principal, delegate, item) is not None for item in items)
+
+
+def principals_for(delegate: User, items: Sequence[ServiceItem]) -> list[User]:
+    """The persons for whom ``delegate`` may apply for all of ``items`` today (each once)."""
+    candidates = {
+        d.principal_id: d.principal
+        for d in Delegation.objects.filter(delegate=delegate, revoked_at__isnull=True).select_related("principal")
+    }
+    return [p for p in candidates.values() if delegation_covers(p, delegate, items)]
+
+
+def chosen_principal(delegate: User, principals: Sequence[User], chosen: str) -> User | None:
+    """The principal picked on an apply page (``chosen`` is their id); a delegate with no identity of their own to
+    apply with applies for their first principal."""
+    principal = next((p for p in principals if str(p.pk) == chosen), None)
+    if principal is None and principals and not (delegate.id_number or delegate.enterprise_uscc):
+        principal = principals[0]
+    return principal

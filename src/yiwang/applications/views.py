@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.models import User
-from yiwang.applications.delegation import active_delegation, grant_delegation, revoke_delegation
+from yiwang.applications.delegation import chosen_principal, grant_delegation, principals_for, revoke_delegation
 from yiwang.applications.feedback import public_statistics, rate_application
 from yiwang.applications.forms_data import FormInvalid
 from yiwang.applications.lifecycle import TRANSITIONS, Actor, State, allowed_actions
@@ -52,15 +52,9 @@ def _fields(item: ServiceItem, filled: dict[str, Any], values: dict[str, Any], e
 @login_required
 def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
     item = get_object_or_404(ServiceItem.objects.select_related("department"), item_code=item_code, status="published")
-    principals = [
-        d.principal
-        for d in Delegation.objects.filter(delegate=request.user, revoked_at__isnull=True).select_related("principal")
-        if active_delegation(d.principal, request.user, item) is not None
-    ]
+    principals = principals_for(request.user, [item])
     chosen = request.POST.get("on_behalf_of") or request.GET.get("for", "")
-    principal = next((p for p in principals if str(p.pk) == chosen), None)
-    if principal is None and principals and not (request.user.id_number or request.user.enterprise_uscc):
-        principal = principals[0]  # a pure delegate has no identity of their own to apply with
+    principal = chosen_principal(request.user, principals, chosen)
     applicant = principal or request.user
     try:
         holder_id, _name = applicant_identity(applicant)

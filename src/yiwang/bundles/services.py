@@ -25,10 +25,10 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.accounts.scopes import scope_queryset
-from yiwang.applications.delegation import active_delegation
+from yiwang.applications.delegation import delegation_covers
 from yiwang.applications.forms_data import clean_form_data
-from yiwang.applications.lifecycle import FINAL_STATES, State
-from yiwang.applications.models import Application, ApplicationEvent, Delegation, SubmittedMaterial
+from yiwang.applications.lifecycle import FINAL_STATES, TRANSITIONS, State
+from yiwang.applications.models import Application, ApplicationEvent, SubmittedMaterial
 from yiwang.applications.prefill import prefill
 from yiwang.applications.services import act, applicant_identity, record_note, submit_application
 from yiwang.bundles.forms import MergedMaterial, map_answers, merge_forms, merge_materials
@@ -163,20 +163,6 @@ def held_certificate_types(holder_id: str, type_ids: Iterable[int]) -> set[int]:
     return {c.cert_type_id for c in certs if not c.is_expired()}
 
 
-def delegation_covers(principal: User, delegate: User, items: Sequence[BundleItem]) -> bool:
-    """授权代办: a delegation in force lets ``delegate`` apply for every item of the bundle for ``principal``."""
-    return all(active_delegation(principal, delegate, bi.item) is not None for bi in items)
-
-
-def principals_for(delegate: User, items: Sequence[BundleItem]) -> list[User]:
-    """The persons for whom ``delegate`` may apply for the whole bundle today."""
-    candidates = {
-        d.principal_id: d.principal
-        for d in Delegation.objects.filter(delegate=delegate, revoked_at__isnull=True).select_related("principal")
-    }
-    return [p for p in candidates.values() if delegation_covers(p, delegate, items)]
-
-
 def asked_materials(materials: Sequence[MergedMaterial], holder_id: str) -> list[tuple[MergedMaterial, bool]]:
     """The materials the applicant sees: (material, satisfied by the applicant's own e-certificate)."""
     held = held_certificate_types(holder_id, [m.certificate_type_id for m in materials if m.certificate_type_id])
@@ -244,7 +230,7 @@ def _submit(
     if bundle.status != Bundle.Status.PUBLISHED:
         raise Conflict(_("该一件事未发布，暂不能申请"), field="bundle")
     items = ordered_items(bundle_items(bundle))
-    if principal is not None and not delegation_covers(principal, user, items):
+    if principal is not None and not delegation_covers(principal, user, [bi.item for bi in items]):
         raise PermissionDenied(_("没有覆盖本一件事全部事项的有效委托，不能代为申请"), field="on_behalf_of")
     form = merge_forms(items)
     materials = merge_materials(items)
@@ -342,10 +328,10 @@ def advance_bundle(application: BundleApplication) -> BundleApplication:
     """
     for _round in range(application.children.count() + 1):
         with transaction.atomic():
-            application = _advance(application, strict=False)
+            application, started = _advance(application, strict=False)
         # an item started in that round may have been decided at once (秒批, run when the round commits): go on
         # until nothing more starts, so the state and the notices reflect it now, not at the next periodic run
-        if not getattr(application, "started_now", 0):
+        if not started:
             break
     return application
 
@@ -359,7 +345,8 @@ def advance_open_bundles() -> int:
     return count
 
 
-def _advance(application: BundleApplication, *, strict: bool) -> BundleApplication:
+def _advance(application: BundleApplication, *, strict: bool) -> tuple[BundleApplication, int]:
+    """One round: start what can start, share results, refresh the state, send due notices; (bundle, started)."""
     application = BundleApplication.objects.select_for_update().select_related("bundle").get(pk=application.pk)
     children = _children(application)
     by_item = {c.bundle_item_id: c for c in children}
@@ -390,8 +377,7 @@ def _advance(application: BundleApplication, *, strict: bool) -> BundleApplicati
     if application.state == BundleState.COMPLETED:
         _notify_completion(application, children)
     application.save(update_fields=["state", "correction_notice", "correction_round"])
-    application.started_now = started  # type: ignore[attr-defined]
-    return application
+    return application, started
 
 
 def _start_child(application: BundleApplication, child: BundleChild, materials: Sequence[MergedMaterial]) -> None:
@@ -584,10 +570,7 @@ def resubmit_bundle(application: BundleApplication, *, actor: User, form_data: d
         assert child.application is not None
         answers = map_answers(application.field_map, child.bundle_item_id, application.form_data)
         act(child.application, "resubmit", actor=actor, form_data=answers)
-    return _advance(application, strict=False)
-
-
-WITHDRAWABLE = frozenset({State.SUBMITTED, State.CORRECTION_REQUESTED, State.ACCEPTED, State.SUSPENDED})
+    return _advance(application, strict=False)[0]
 
 
 @transaction.atomic
@@ -604,7 +587,7 @@ def withdraw_bundle(application: BundleApplication, *, actor: User, reason: str 
     note = reason.strip() or gettext("申请人撤回一件事")
     withdrawn = []
     for child in _children(application):
-        if child.application is not None and child.application.state in WITHDRAWABLE:
+        if child.application is not None and child.application.state in TRANSITIONS["withdraw"].sources:
             act(child.application, "withdraw", actor=actor, note=note)
             withdrawn.append(child.application.application_no)
     application.withdrawn_at = timezone.now()
@@ -616,7 +599,7 @@ def withdraw_bundle(application: BundleApplication, *, actor: User, reason: str 
         reason=note,
         data={"no": application.number, "withdrawn": withdrawn},
     )
-    application = _advance(application, strict=False)
+    application, _started = _advance(application, strict=False)
     _tell(
         application,
         gettext("您的“%(name)s”（%(no)s）已撤回，未办结的事项不再办理。")

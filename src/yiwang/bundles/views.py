@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest
+from yiwang.applications.delegation import chosen_principal, principals_for
 from yiwang.applications.forms_data import FormInvalid
 from yiwang.applications.prefill import Prefilled, prefill
 from yiwang.applications.services import applicant_identity
@@ -56,11 +57,9 @@ def _fields(form: MergedForm, filled: dict[str, Prefilled], values: dict[str, An
 def apply(request: AuthedRequest, code: str) -> HttpResponse:
     bundle = get_object_or_404(Bundle, code=code, status=Bundle.Status.PUBLISHED)
     items = services.ordered_items(services.bundle_items(bundle))
-    principals = services.principals_for(request.user, items)
+    principals = principals_for(request.user, [bi.item for bi in items])
     chosen = request.POST.get("on_behalf_of") or request.GET.get("for", "")
-    principal = next((p for p in principals if str(p.pk) == chosen), None)
-    if principal is None and principals and not (request.user.id_number or request.user.enterprise_uscc):
-        principal = principals[0]  # a pure delegate has no identity of their own to apply with
+    principal = chosen_principal(request.user, principals, chosen)
     applicant = principal or request.user
     try:
         form = merge_forms(items)

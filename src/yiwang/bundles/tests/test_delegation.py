@@ -8,10 +8,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from yiwang.applications.delegation import grant_delegation
+from yiwang.applications.delegation import grant_delegation, principals_for
 from yiwang.applications.tests.test_feedback_and_delegation import PERSON_FORM, elder_and_son, residence_item
 from yiwang.bundles.models import Bundle, BundleApplication, BundleItem
-from yiwang.bundles.services import principals_for, submit_bundle
+from yiwang.bundles.services import submit_bundle
 from yiwang.core.errors import PermissionDenied
 
 __all__ = ["elder_and_son", "residence_item"]  # fixtures reused from the applications app
@@ -58,7 +58,7 @@ def _grant(principal, son, items):
 def test_a_delegation_must_cover_every_item_of_the_bundle(pension_bundle, residence_item, elder_and_son):
     bundle, pension = pension_bundle
     principal, son = elder_and_son
-    items = list(bundle.items.all())
+    items = [bi.item for bi in bundle.items.all()]
     _grant(principal, son, [residence_item])  # only one of the two items
     assert principals_for(son, items) == []
     with pytest.raises(PermissionDenied) as refused:
