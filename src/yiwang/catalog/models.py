@@ -194,8 +194,19 @@ class Requirement(models.TextChoices):
     DEFICIENCY_ALLOWED = "deficiency_allowed", _("必要，可容缺受理")
 
 
+class CurrentMaterials(models.Manager["MaterialRequirement"]):
+    """The materials an item asks for now; retired ones stay only for the applications that provided them."""
+
+    def get_queryset(self) -> models.QuerySet[MaterialRequirement]:
+        return super().get_queryset().filter(retired_at__isnull=True)
+
+
 class MaterialRequirement(models.Model):
-    """A material the applicant must provide (申请材料); with ``certificate_type`` it is 免提交 by e-certificate."""
+    """A material the applicant must provide (申请材料); with ``certificate_type`` it is 免提交 by e-certificate.
+
+    A material an item no longer asks for is retired, not deleted, when applications hold it: their records keep
+    pointing at what they provided. ``objects`` (and so ``item.materials``) lists the current materials only.
+    """
 
     item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.CASCADE, related_name="materials")
     position = models.PositiveSmallIntegerField(_("序号"), default=0)
@@ -215,8 +226,16 @@ class MaterialRequirement(models.Model):
     )
     file_types = models.CharField(_("文件格式"), max_length=64, default="pdf,jpg,png")
     max_size_mb = models.PositiveSmallIntegerField(_("文件大小上限（MB）"), default=10)
+    retired_at = models.DateTimeField(
+        _("停用时间"), null=True, blank=True, help_text=_("事项不再要求该材料；已提交该材料的办件仍保留记录")
+    )
+
+    all_objects = models.Manager()  # history: retired materials included
+    objects = CurrentMaterials()
 
     class Meta:
+        default_manager_name = "objects"
+        base_manager_name = "all_objects"
         verbose_name = _("申请材料")
         verbose_name_plural = _("申请材料")
         ordering = ["item_id", "position", "id"]

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -159,19 +160,36 @@ def _apply(item: ServiceItem | None, data: dict[str, Any], resolved: dict[str, A
         setattr(item, name, resolved[name])
     item.save()
     getattr(item, "_prefetched_objects_cache", {}).pop("materials", None)  # compared before; rewritten now
-    item.materials.all().delete()
-    MaterialRequirement.objects.bulk_create(
-        [
-            MaterialRequirement(
-                item=item,
-                position=position,
-                **{k: v for k, v in material.items() if k in MATERIAL_FIELDS and k != "certificate_type"},
-                certificate_type=resolved["materials"][position],
-            )
-            for position, material in enumerate(data["materials"])
-        ]
-    )
+    _replace_materials(item, data["materials"], resolved["materials"])
     return item
+
+
+def _replace_materials(item: ServiceItem, materials: list[dict[str, Any]], cert_types: list[Any]) -> None:
+    """Make the item ask for exactly ``materials``, in order.
+
+    A material is the same one when its name and e-certificate type are: it is updated in place, so applications
+    that provided it keep pointing at it. A material no longer asked for is deleted, or retired when applications
+    hold it (their materials are protected records); one asked for again is brought back.
+    """
+    by_key = {(m.name, m.certificate_type_id): m for m in MaterialRequirement.all_objects.filter(item=item)}
+    kept: set[int] = set()
+    for position, (material, cert_type) in enumerate(zip(materials, cert_types, strict=True)):
+        fields = {k: v for k, v in material.items() if k in MATERIAL_FIELDS and k != "certificate_type"}
+        row = by_key.get((material["name"], cert_type.pk if cert_type else None))
+        if row is None or row.pk in kept:
+            row = MaterialRequirement(item=item)
+        for name, value in {**fields, "position": position, "certificate_type": cert_type}.items():
+            setattr(row, name, value)
+        row.retired_at = None
+        row.save()
+        kept.add(row.pk)
+    for row in MaterialRequirement.all_objects.filter(item=item, retired_at__isnull=True).exclude(pk__in=kept):
+        try:
+            with transaction.atomic():  # a savepoint: a refused delete leaves the import's transaction usable
+                row.delete()
+        except ProtectedError:  # applications (a layer above) hold it
+            row.retired_at = timezone.now()
+            row.save(update_fields=["retired_at"])
 
 
 def _set_status(item: ServiceItem, status: str, *, actor: User | None) -> None:
