@@ -70,6 +70,7 @@ def test_start_business_once_four_departments_at_once_one_correction_all_results
     page.locator("#f-insurance_types").select_option(index=1)
     page.locator("#f-deposit_rate").fill("12")
     page.locator("#f-accounting_system").select_option("小企业会计准则")
+    page.locator("#f-invoice_needed").select_option("是")
     for file_input in page.locator("input[type=file]").all():
         file_input.set_input_files(str(upload))
     assert_accessible(page)
@@ -133,6 +134,7 @@ def test_start_business_once_four_departments_at_once_one_correction_all_results
     assert bundle_application.state == "completed"
     tax = Application.objects.get(bundle_child__bundle_application=bundle_application, department__code="330102-SWJ")
     assert tax.state == "completed" and tax.auto_decision["result"] == "true"
+    assert tax.form_data["invoice_needed"] is True and tax.form_data["accounting_system"] == "小企业会计准则"
     done = Notification.objects.filter(
         recipient__username="demo-agent", dedupe_key=f"bundle:{bundle_application.pk}:completed"
     )

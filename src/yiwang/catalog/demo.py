@@ -71,7 +71,7 @@ ENTITY = {
     "entity_uscc": _bound("统一社会信用代码", "entity.uscc"),
     "legal_representative": _bound("法定代表人", "entity.legal_representative"),
     "entity_address": _bound("住所", "entity.address"),
-    "contact_phone": _text("联系电话", 32),
+    "contact_phone": _text("单位联系电话", 32),
 }
 
 
@@ -135,7 +135,7 @@ DEMO_ITEMS: list[dict[str, Any]] = [
                     "有限责任公司（自然人独资）",
                     "股份有限公司（非上市、自然人投资或控股）",
                 ),
-                "representative": _text("法定代表人", 64),
+                "representative": _text("拟任法定代表人", 64),
                 "registered_capital": {"type": "number", "title": "注册资本（万元）", "minimum": 0},
                 "business_scope": _text("经营范围", 2000),
                 "premises": _text("企业住所"),

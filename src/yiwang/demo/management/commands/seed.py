@@ -47,10 +47,10 @@ class Command(BaseCommand):
             1024 * 1024 if sys.platform == "darwin" else 1024
         )
         out(f"  用时：{timings}；峰值内存 {peak_mb:.0f} MB")
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(f"  {note}"))
         out("")
         out("演示账号（密码相同）：")
-        for note in report.notes:
-            self.stdout.write(self.style.WARNING(note))
         width = max(len(login.username) for login in report.logins)
         out(f"  {'username'.ljust(width)}  {'password':<16}  {'kind':<8}  who")
         for login in report.logins:
