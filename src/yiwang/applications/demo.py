@@ -6,6 +6,7 @@ item's department), so the timeline, deadlines and audit entries are what produc
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -41,16 +42,29 @@ PATHS: dict[str, list[tuple[str, dict[str, Any]]]] = {
 }
 
 
+#: (words in a field's title, a plausible answer): what a demo applicant types into a free-text field
+_TEXT_ANSWERS = (
+    (("电话", "手机"), "0571-87001234"),
+    (("账号",), "6217000010001234567"),
+    (("地址", "住所", "场所"), "杭州市上城区解放路 100 号"),
+    (("姓名", "代表人"), "李明"),
+    (("名称",), "杭州一网示范有限公司"),
+    (("范围", "项目"), "软件开发；信息技术咨询服务"),
+)
+
+
 def _value(spec: dict[str, Any]) -> Any:
     if "enum" in spec:
         return spec["enum"][0]
     if spec.get("format") == "date":
-        return "2026-12-01"
+        return (date.today() - timedelta(days=365)).isoformat()
     if spec.get("type") in {"integer", "number"}:
         return max(int(spec.get("minimum", 1)), 1)
     if spec.get("type") == "boolean":
         return True
-    return "演示填写内容"[: spec.get("maxLength", 200)]
+    title = str(spec.get("title", ""))
+    answer = next((text for words, text in _TEXT_ANSWERS if any(w in title for w in words)), f"{title}（演示）")
+    return answer[: spec.get("maxLength", 200)]
 
 
 def _form_data(item: ServiceItem) -> dict[str, Any]:
