@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -19,7 +20,8 @@ from yiwang.applications.services import act, deadline_colour
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import is_valid_id_number
 from yiwang.core.workdays import WorkingDays
-from yiwang.registries.masking import mask_id_number
+from yiwang.registries.masking import mask_id_number, mask_phone
+from yiwang.registries.models import DataElement
 from yiwang.workbench.views import COLOUR_TEXT, official_required
 
 
@@ -100,19 +102,32 @@ def case(request: AuthedRequest, application_no: str) -> HttpResponse:
     )
 
 
+#: ID numbers and phone numbers in the answers are masked like the applicant's ID above them (personal data)
+_ANSWER_MASKS: dict[str, Callable[[str], str]] = {
+    DataElement.Mask.ID_NUMBER: mask_id_number,
+    DataElement.Mask.PHONE: mask_phone,
+}
+
+
 def _form_rows(application: Application) -> list[dict[str, Any]]:
     """The answers under the titles the applicant saw (the item's form), in the form's order; unknown keys last."""
     properties = (application.item.form_schema or {}).get("properties") or {}
     answers = application.form_data or {}
     names = [n for n in properties if n in answers] + [n for n in answers if n not in properties]
-    return [
-        {
-            "title": (properties.get(name) or {}).get("title") or name,
-            "value": answers[name],
-            "prefilled": name in (application.prefilled_fields or []),
-        }
-        for name in names
-    ]
+    codes = {n: (properties.get(n) or {}).get("x-element") for n in names}
+    masks = dict(DataElement.objects.filter(code__in=[c for c in codes.values() if c]).values_list("code", "mask"))
+    rows = []
+    for name in names:
+        value = answers[name]
+        mask = _ANSWER_MASKS.get(masks.get(codes[name] or "", ""))
+        rows.append(
+            {
+                "title": (properties.get(name) or {}).get("title") or name,
+                "value": mask(value) if mask and isinstance(value, str) and value else value,
+                "prefilled": name in (application.prefilled_fields or []),
+            }
+        )
+    return rows
 
 
 @official_required
