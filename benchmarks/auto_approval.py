@@ -1,14 +1,16 @@
-"""Benchmark: 秒批, from submission to a completed case (budget: under a second per application).
+"""Benchmark: 秒批, from submission to a completed case (budget: p99 ≤ 300 ms at 50 concurrent clients on PostgreSQL).
 
-    python benchmarks/auto_approval.py [--applications 200] [--persons 3000] [--database-url URL]
+    python benchmarks/auto_approval.py [--applications 200] [--persons 3000] [--clients 50] [--database-url URL]
 
 Seeds the demo city on a fresh database (SQLite in a temporary directory; with ``--database-url``, a temporary
 database on that PostgreSQL server, dropped afterwards), then submits ``--applications`` applications for the demo
 item 居住证签发 of 上城区 through ``applications.services.submit_application``, each by a different adult of the
 population: the item's rules run against the registries, the explanation is stored, and the case is accepted,
 approved and completed with its audit entries and notices. The baseline in the same run is the same submissions
-with the item's rules removed: the case is stored and waits for a person. The last line is machine-readable:
-``applications=<n> auto_p50_ms=<ms> auto_p95_ms=<ms> plain_p95_ms=<ms> overhead_p95_ms=<ms> vendor=<db>``.
+with the item's rules removed: the case is stored and waits for a person. ``--clients`` submits from that many
+concurrent clients (threads with their own connections; the budget in ARCHITECTURE.md, p99 ≤ 300 ms, is at 50
+clients on PostgreSQL). The last line is machine-readable: ``applications=<n> clients=<n> auto_p50_ms=<ms>
+auto_p95_ms=<ms> auto_p99_ms=<ms> plain_p99_ms=<ms> overhead_p99_ms=<ms> vendor=<db>``.
 """
 
 from __future__ import annotations
@@ -87,27 +89,36 @@ def _applicants(count: int, offset: int) -> list:
     return list(User.objects.filter(username__in=[u.username for u in users]).order_by("pk"))
 
 
-def _submit_all(item, users, tag: str) -> list[float]:
+def _submit_all(item, users, tag: str, clients: int) -> list[float]:
+    """Submit one application per user from ``clients`` concurrent clients (threads, each with its own database
+    connection, each submitting its share one after another); returns every submission's latency in ms."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
 
     from yiwang.applications.services import submit_application
 
-    needs_upload = [m for m in item.materials.all() if m.requirement == "required" and not m.certificate_type_id]
+    required = [m.pk for m in item.materials.all() if m.requirement == "required"]  # uploaded, e-certificate or not
     form = {"residence_address": "杭州市上城区解放路 100 号", "residence_since": "2025-06-01", "basis": "合法稳定住所"}
-    timings = []
-    for n, user in enumerate(users):
-        uploads = {m.pk: SimpleUploadedFile("m.pdf", b"%PDF-1.4 bench", "application/pdf") for m in needs_upload}
-        uploads.update(
-            {
-                m.pk: SimpleUploadedFile("c.pdf", b"%PDF-1.4 bench", "application/pdf")
-                for m in item.materials.all()
-                if m.requirement == "required" and m.certificate_type_id
-            }
-        )
-        started = time.perf_counter()
-        submit_application(item, user=user, form_data=form, idempotency_key=f"bench-{tag}-{n:06d}", uploads=uploads)
-        timings.append((time.perf_counter() - started) * 1000)
-    return timings
+
+    def client(share: list[tuple[int, object]]) -> list[float]:
+        timings = []
+        try:
+            for n, user in share:
+                uploads = {pk: SimpleUploadedFile("m.pdf", b"%PDF-1.4 bench", "application/pdf") for pk in required}
+                key = f"bench-{tag}-{n:06d}"
+                started = time.perf_counter()
+                submit_application(item, user=user, form_data=form, idempotency_key=key, uploads=uploads)
+                timings.append((time.perf_counter() - started) * 1000)
+        finally:
+            connection.close()
+        return timings
+
+    numbered = list(enumerate(users))
+    shares = [numbered[k::clients] for k in range(clients)]
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        return [t for timings in pool.map(client, shares) for t in timings]
 
 
 def _p(values: list[float], q: float) -> float:
@@ -119,6 +130,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--applications", type=int, default=200)
     parser.add_argument("--persons", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=1, help="concurrent clients (PostgreSQL; the budget is at 50)")
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
     temp_db = _setup(args)
@@ -134,20 +146,22 @@ def main() -> None:
         rules = item.approval_rules
         auto_users = _applicants(args.applications, 0)
         plain_users = _applicants(args.applications, len(auto_users) * 3)
-        auto = _submit_all(item, auto_users, "auto")
+        auto = _submit_all(item, auto_users, "auto", args.clients)
         decided = Application.objects.filter(item=item, state="completed", auto_decision__isnull=False).count()
         ServiceItem.objects.filter(pk=item.pk).update(approval_rules="")
         item.refresh_from_db()
-        plain = _submit_all(item, plain_users, "plain")
+        plain = _submit_all(item, plain_users, "plain", args.clients)
         ServiceItem.objects.filter(pk=item.pk).update(approval_rules=rules)
         waiting = Application.objects.filter(item=item, state="submitted").count()
         print(f"auto-approved (completed on submission): {decided} of {len(auto)}; plain (waiting): {waiting}")
-        auto_p50, auto_p95 = statistics.median(auto), _p(auto, 0.95)
-        print(f"秒批 submit→completed: p50 {auto_p50:.1f} ms, p95 {auto_p95:.1f} ms, max {max(auto):.1f} ms")
-        print(f"baseline submit only:  p50 {statistics.median(plain):.1f} ms, p95 {_p(plain, 0.95):.1f} ms")
+        auto_p50, auto_p95, auto_p99 = statistics.median(auto), _p(auto, 0.95), _p(auto, 0.99)
+        plain_p95, plain_p99 = _p(plain, 0.95), _p(plain, 0.99)
+        print(f"clients: {args.clients}")
+        print(f"秒批 submit→completed: p50 {auto_p50:.1f}, p95 {auto_p95:.1f}, p99 {auto_p99:.1f} ms (budget p99 300)")
+        print(f"baseline submit only:  p50 {statistics.median(plain):.1f}, p95 {plain_p95:.1f}, p99 {plain_p99:.1f} ms")
         print(
-            f"applications={len(auto)} auto_p50_ms={statistics.median(auto):.1f} auto_p95_ms={_p(auto, 0.95):.1f} "
-            f"plain_p95_ms={_p(plain, 0.95):.1f} overhead_p95_ms={_p(auto, 0.95) - _p(plain, 0.95):.1f} "
+            f"applications={len(auto)} clients={args.clients} auto_p50_ms={auto_p50:.1f} auto_p95_ms={auto_p95:.1f} "
+            f"auto_p99_ms={auto_p99:.1f} plain_p99_ms={plain_p99:.1f} overhead_p99_ms={auto_p99 - plain_p99:.1f} "
             f"vendor={connection.vendor}"
         )
     finally:

@@ -308,7 +308,7 @@ def act(
     """
     if action not in TRANSITIONS:
         raise ValidationFailed(_("未知的办理动作"), field="action")
-    application = Application.objects.select_for_update().select_related("item").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("item").get(pk=application.pk)
     transition = TRANSITIONS[action]
     if application.state not in transition.sources:
         raise Conflict(

@@ -347,7 +347,9 @@ def advance_open_bundles() -> int:
 
 def _advance(application: BundleApplication, *, strict: bool) -> tuple[BundleApplication, int]:
     """One round: start what can start, share results, refresh the state, send due notices; (bundle, started)."""
-    application = BundleApplication.objects.select_for_update().select_related("bundle").get(pk=application.pk)
+    application = (
+        BundleApplication.objects.select_for_update(of=("self",)).select_related("bundle").get(pk=application.pk)
+    )
     children = _children(application)
     by_item = {c.bundle_item_id: c for c in children}
     items = [c.bundle_item for c in children]

@@ -229,7 +229,7 @@ def issue_certificate(
 @transaction.atomic
 def revoke_certificate(cert: Certificate, *, reason: str, actor: User) -> Certificate:
     """Revoke a certificate (注销). Only its issuing department or an administrator may, and only with a reason."""
-    locked = Certificate.objects.select_for_update().select_related("department").filter(pk=cert.pk).first()
+    locked = Certificate.objects.select_for_update(of=("self",)).select_related("department").filter(pk=cert.pk).first()
     if locked is None:
         raise NotFound(_("未找到该电子证照"), field="number")
     if not _acts_for(actor, locked.department):

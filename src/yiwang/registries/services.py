@@ -289,7 +289,7 @@ def _record_for(discrepancy: Discrepancy) -> Record:
 @transaction.atomic
 def resolve_discrepancy(discrepancy: Discrepancy, *, accept: bool, actor: User, resolution: str) -> Discrepancy:
     """The authoritative source accepts (the value is written, versioned) or rejects a discrepancy report."""
-    discrepancy = Discrepancy.objects.select_for_update().select_related("element").get(pk=discrepancy.pk)
+    discrepancy = Discrepancy.objects.select_for_update(of=("self",)).select_related("element").get(pk=discrepancy.pk)
     if discrepancy.status != Discrepancy.Status.OPEN:
         raise Conflict(_("该数据异议已处理"), field="status")
     department = actor.department

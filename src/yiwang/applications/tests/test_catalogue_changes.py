@@ -1,4 +1,4 @@
-"""A catalogue re-import that drops or changes a material keeps the applications that provided it intact."""
+"""Catalogue changes and concurrent steps leave the cases intact: materials retired, not deleted; one row locked."""
 
 from __future__ import annotations
 
@@ -65,3 +65,23 @@ def test_a_dropped_material_is_retired_not_deleted_and_comes_back_the_same(catal
     import_document({"items": [catalogue_item]})  # the plan is asked for again: the same row comes back
     assert item.materials.get(name="经营场所平面图").pk == plan.pk
     assert not MaterialRequirement.all_objects.filter(item=item, name="从业人员健康证明").exists()  # never held
+
+
+def test_a_step_locks_only_its_case_not_the_item_all_cases_share(catalogue_item, agent, enterprise, org, make_official):
+    """On PostgreSQL, ``FOR UPDATE`` over a join locks every joined row: locking the item with the case made
+    concurrent 秒批 steps of one item deadlock with the audit ledger's lock. Only the case's row may be locked."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from yiwang.applications.services import act
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SELECT … FOR UPDATE is a no-op on SQLite")
+    import_document({"items": [catalogue_item]})
+    item = ServiceItem.objects.get(item_code=catalogue_item["item_code"])
+    MaterialRequirement.objects.filter(item=item).update(requirement="optional")
+    application = submit_application(item, user=agent, form_data={}, idempotency_key="catalogue-lock-1")
+    with CaptureQueriesContext(connection) as queries:
+        act(application, "accept", actor=make_official("clerk", org.xihu_samr))
+    locking = [q["sql"] for q in queries.captured_queries if "FOR UPDATE" in q["sql"]]
+    assert locking and all('FOR UPDATE OF "applications_application"' in sql for sql in locking)
