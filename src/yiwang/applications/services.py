@@ -88,6 +88,7 @@ _NOTICES: dict[str, Any] = {
     "complete": _("您的申请（{no}）已办结，办理结果已送达，欢迎对本次服务作出评价。"),
 }
 _SMS_ACTIONS = {"request_correction", "refuse", "deny", "complete"}
+_AUTO_COMPLETED = _("您的申请（{no}）符合全部条件，已由系统自动审批并办结（秒批），可在办件详情中查看比对结果。")
 
 
 def _tell_applicant(application: Application, event: ApplicationEvent, actor: User | None) -> None:
@@ -95,6 +96,10 @@ def _tell_applicant(application: Application, event: ApplicationEvent, actor: Us
     template = _NOTICES.get(event.action)
     if template is None:
         return
+    if actor is None and application.auto_decision is not None:  # 秒批: one notice when it is done, not one a step
+        if event.action != "complete":
+            return
+        template = _AUTO_COMPLETED
     # a part of a one-thing bundle: corrections and results reach the applicant as the bundle's combined notices
     if event.action in {"request_correction", "complete"} and hasattr(application, "bundle_child"):
         return

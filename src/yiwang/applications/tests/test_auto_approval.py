@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.utils import timezone
 
@@ -88,15 +86,18 @@ def test_rules_are_checked_when_publishing(item):
 
 
 @pytest.mark.django_db
-def test_all_conditions_hold_completes_in_under_a_second_with_explanation(
+def test_all_conditions_hold_completes_on_submission_with_explanation(
     item, citizen, client, django_capture_on_commit_callbacks
 ):
-    started = time.perf_counter()
+    """Completed by the submission itself, with no person (speed: ``benchmarks/auto_approval.py``)."""
+    from yiwang.core.models import Notification
+
     with django_capture_on_commit_callbacks(execute=True):  # 秒批 runs once the submission is committed
         submitted = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000001")
-    elapsed = time.perf_counter() - started
     application = Application.objects.get(pk=submitted.pk)
-    assert application.state == State.COMPLETED and elapsed < 1.0
+    assert application.state == State.COMPLETED
+    notices = list(Notification.objects.filter(recipient=citizen, channel="portal").values_list("body", flat=True))
+    assert len(notices) == 2 and sum("秒批" in body for body in notices) == 1  # submitted; one for the decision
     decision = application.auto_decision
     assert decision["result"] == "true"
     adult = next(c for c in decision["conditions"] if c["id"] == "adult")

@@ -14,7 +14,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -153,16 +152,13 @@ def test_spark_matches_the_in_process_engine(spark: Any) -> None:
     assert [r["n"] for r in slices] == [N_ENTERPRISES // PARTITIONS] * PARTITIONS  # 4 USCC-ordered slices
     assert all(a["hi"] < b["lo"] for a, b in itertools.pairwise(slices))
 
-    start = time.perf_counter()
     result = match_on_spark(df, policies, schema, as_of=AS_OF, key_column="uscc", collect_keys=sample)
-    seconds = time.perf_counter() - start
 
     assert list(result["counts"]) == [p.id for p in policies]
     assert result["counts"] == expected
     assert set(result["eligible"]) == sample
     for pid in sorted(sample):
         assert result["eligible"][pid] == set(keys[local.eligible(pid)].tolist()), pid
-    assert seconds < 60
 
     # In the same test, so that pytest-xdist cannot start a second JVM for it.
     check_other_partitionings_and_types(spark)
