@@ -32,7 +32,7 @@ from yiwang.applications.models import Application, ApplicationEvent, SubmittedM
 from yiwang.applications.prefill import prefill
 from yiwang.applications.services import act, applicant_identity, record_note, submit_application
 from yiwang.bundles.forms import MergedMaterial, map_answers, merge_forms, merge_materials
-from yiwang.bundles.graph import CycleFound, topological_order
+from yiwang.bundles.graph import CycleFound, prerequisites_closure, topological_order
 from yiwang.bundles.models import Bundle, BundleApplication, BundleChild, BundleItem, BundleState, BundleUpload
 from yiwang.catalog.models import ServiceItem
 from yiwang.certificates.models import Certificate
@@ -378,6 +378,8 @@ def _advance(application: BundleApplication, *, strict: bool) -> tuple[BundleApp
     _notify_corrections(application, children)
     if application.state == BundleState.COMPLETED:
         _notify_completion(application, children)
+    if application.state == BundleState.REFUSED:
+        _notify_refusal(application, children)
     application.save(update_fields=["state", "correction_notice", "correction_round"])
     return application, started
 
@@ -547,6 +549,42 @@ def _notify_completion(application: BundleApplication, children: Sequence[Bundle
         + "\n".join(lines)
     )
     _tell(application, body, dedupe=f"bundle:{application.pk}:completed", sms=True)
+
+
+def _notify_refusal(application: BundleApplication, children: Sequence[BundleChild]) -> None:
+    """Once: which parts were refused and why, what that means for the rest (each department also serves its own
+    decision with the legal remedies)."""
+    lines = [
+        gettext("%(item)s（%(department)s）：%(state)s，理由：%(reason)s")
+        % {
+            "item": c.bundle_item.item.name,
+            "department": c.application.department.name,
+            "state": c.application.get_state_display(),
+            "reason": c.application.decision_reason,
+        }
+        for c in children
+        if c.application is not None and c.application.state in {State.REFUSED, State.DENIED}
+    ]
+    refused = {
+        c.bundle_item_id
+        for c in children
+        if c.application is not None and c.application.state in {State.REFUSED, State.DENIED}
+    }
+    depends = {c.bundle_item_id: {d.pk for d in c.bundle_item.depends_on.all()} for c in children}
+    waiting = [  # never start: a prerequisite, direct or not, was refused
+        c.bundle_item.item.name
+        for c in children
+        if c.application is None and prerequisites_closure(depends, c.bundle_item_id) & refused
+    ]
+    body = (
+        gettext("您的“%(name)s”（%(no)s）有事项未获通过：")
+        % {"name": application.bundle.name, "no": application.number}
+        + "\n"
+        + "\n".join(lines)
+    )
+    if waiting:
+        body += "\n" + gettext("以其结果为前提的事项不再办理：%(items)s") % {"items": "、".join(waiting)}
+    _tell(application, body, dedupe=f"bundle:{application.pk}:refused", sms=True)
 
 
 # --- the applicant's correction, once for all departments --------------------------------------------------------

@@ -280,3 +280,18 @@ def test_withdrawing_stops_every_open_part_and_the_waiting_ones_never_start(
     assert _notices(agent, "withdrawn").count() == 1
     with pytest.raises(Conflict):
         withdraw_bundle(application, actor=agent)
+
+
+def test_a_refused_part_is_told_once_with_its_reason_and_the_parts_that_will_not_start(
+    org, make_official, bundle, agent, plan, registration_item
+):
+    application = _submit(bundle, agent, plan)
+    samr = make_official("samr", org.xihu_samr)
+    act(_child(application, registration_item), "refuse", actor=samr, note="拟设立企业名称与在先登记字号近似")
+    assert advance_bundle(application).state == BundleState.REFUSED
+    advance_bundle(application)
+    notices = _notices(agent, "refused")
+    assert notices.count() == 1
+    body = notices.get().body
+    assert "企业设立登记" in body and "拟设立企业名称与在先登记字号近似" in body
+    assert "以其结果为前提的事项不再办理：食品经营许可（新办）" in body  # the tax item does not wait: not listed
