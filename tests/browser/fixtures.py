@@ -7,6 +7,7 @@ where a missing browser is a failure.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 
@@ -75,3 +76,25 @@ def assert_accessible(page) -> None:
             targets = ", ".join(str(n.get("target")) for n in v.get("nodes", [])[:5])
             lines.append(f"  [{v['impact']}] {v['id']}: {v['help']} at {targets}")
         raise AccessibilityError("\n".join(lines))
+
+
+@pytest.fixture
+def demo_logins(db) -> dict[str, object]:
+    """The demo city, seeded small; its printed logins by username (``demo-citizen``, ``demo-330102-gaj`` …)."""
+    from yiwang.demo.seeding import seed_demo_city
+
+    report = seed_demo_city(persons=300, enterprises=40)
+    return {login.username: login for login in report.logins}
+
+
+def login(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+
+
+def logout(page) -> None:
+    page.get_by_role("button", name=re.compile("退出")).first.click()
+    page.wait_for_load_state()

@@ -8,25 +8,9 @@ import re
 
 import pytest
 
-from tests.browser.fixtures import assert_accessible
+from tests.browser.fixtures import assert_accessible, login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(db):
-    from yiwang.demo.seeding import seed_demo_city
-
-    report = seed_demo_city(persons=300, enterprises=40)
-    return {login.username: login for login in report.logins}
-
-
-def _login(page, login):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(login.username)
-    page.get_by_label("密码").fill(login.password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
 
 
 def _apply(page, name: str, fill, upload) -> str:
@@ -42,12 +26,12 @@ def _apply(page, name: str, fill, upload) -> str:
     return page.locator("strong").first.inner_text()
 
 
-def test_auto_approved_at_once_and_a_failed_condition_goes_to_a_person(page, demo, tmp_path):
+def test_auto_approved_at_once_and_a_failed_condition_goes_to_a_person(page, demo_logins, tmp_path):
     from yiwang.applications.models import Application
 
     upload = tmp_path / "material.pdf"
     upload.write_bytes(b"%PDF-1.4 material")
-    _login(page, demo["demo-citizen"])
+    login(page, demo_logins["demo-citizen"].username, demo_logins["demo-citizen"].password)
 
     def residence(page):
         page.locator("#f-residence_address").fill("杭州市上城区解放路 100 号")
@@ -71,10 +55,9 @@ def test_auto_approved_at_once_and_a_failed_condition_goes_to_a_person(page, dem
     number = _apply(page, "城乡居民基本养老保险待遇申领", pension, upload)
     claim = Application.objects.get(application_no=number)
     assert claim.state == "submitted" and claim.auto_decision["result"] == "false"
-    page.get_by_role("button", name=re.compile("退出")).first.click()
-    page.wait_for_load_state()
+    logout(page)
 
-    _login(page, demo["demo-330102-rsj"])
+    login(page, demo_logins["demo-330102-rsj"].username, demo_logins["demo-330102-rsj"].password)
     page.goto("/workbench/inbox/")
     assert page.get_by_text(number).count() == 1  # a person decides it
     page.goto(f"/workbench/inbox/{number}/")

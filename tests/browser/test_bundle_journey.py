@@ -10,48 +10,28 @@ import re
 
 import pytest
 
-from tests.browser.fixtures import assert_accessible
+from tests.browser.fixtures import assert_accessible, login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PARALLEL = ("330102-SCJGJ", "330102-GAJ", "330102-RSJ", "330102-GJJ")
 
 
-@pytest.fixture
-def demo(db):
-    from yiwang.demo.seeding import seed_demo_city
-
-    report = seed_demo_city(persons=300, enterprises=40)
-    return {login.username: login for login in report.logins}
+def _login_official(page, logins, department_code):
+    official = logins[f"demo-{department_code.lower()}"]  # e.g. demo-330102-gaj
+    login(page, official.username, official.password)
 
 
-def _login(page, login):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(login.username)
-    page.get_by_label("密码").fill(login.password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-
-
-def _logout(page):
-    page.get_by_role("button", name=re.compile("退出")).first.click()
-    page.wait_for_load_state()
-
-
-def _official(logins, department_code):
-    return logins[f"demo-{department_code.lower()}"]
-
-
-def test_start_business_once_four_departments_at_once_one_correction_all_results_together(page, demo, tmp_path):
+def test_start_business_once_four_departments_at_once_one_correction_all_results_together(page, demo_logins, tmp_path):
     from yiwang.applications.models import Application
     from yiwang.bundles.models import BundleApplication
     from yiwang.core.models import Notification
 
     upload = tmp_path / "material.pdf"
     upload.write_bytes(b"%PDF-1.4 material")
-    agent = demo["demo-agent"]
+    agent = demo_logins["demo-agent"]
 
-    _login(page, agent)
+    login(page, agent.username, agent.password)
     page.goto("/bundles/")
     page.get_by_role("link", name="申请开办企业一件事").click()
     page.wait_for_load_state()
@@ -86,24 +66,24 @@ def test_start_business_once_four_departments_at_once_one_correction_all_results
     assert set(children.values_list("state", flat=True)) == {"submitted"}
     moments = sorted(children.values_list("submitted_at", flat=True))
     assert (moments[-1] - moments[0]).total_seconds() < 1  # one transaction: all four at the same moment
-    _logout(page)
+    logout(page)
 
     cases = {a.department.code: a.application_no for a in children.select_related("department")}
     for department in PARALLEL:  # each department finds its part in its own inbox, and only its part
-        _login(page, _official(demo, department))
+        _login_official(page, demo_logins, department)
         page.goto("/workbench/inbox/")
         assert page.get_by_text(cases[department]).count() >= 1
         assert sum(page.get_by_text(cases[other]).count() for other in PARALLEL if other != department) == 0
-        _logout(page)
+        logout(page)
 
-    _login(page, _official(demo, "330102-GAJ"))
+    _login_official(page, demo_logins, "330102-GAJ")
     page.goto(f"/workbench/inbox/{cases['330102-GAJ']}/")
     page.get_by_label("补正或容缺清单").fill("印章种类请写明是否含合同专用章")
     page.get_by_role("button", name="一次性告知补正").click()
     page.wait_for_selector("#state:has-text('待补正')")
-    _logout(page)
+    logout(page)
 
-    _login(page, agent)
+    login(page, agent.username, agent.password)
     page.goto(f"/bundles/applications/{number}/")
     assert page.get_by_text("印章种类请写明是否含合同专用章").is_visible()
     assert page.get_by_text("公安").first.is_visible()
@@ -111,18 +91,18 @@ def test_start_business_once_four_departments_at_once_one_correction_all_results
     page.get_by_role("button", name="补正后重新提交").click()
     page.wait_for_load_state()
     assert_accessible(page)
-    _logout(page)
+    logout(page)
 
     for department in PARALLEL:
-        _login(page, _official(demo, department))
+        _login_official(page, demo_logins, department)
         page.goto(f"/workbench/inbox/{cases[department]}/")
         for action in ("受理", "准予许可", "办结并送达"):
             page.get_by_role("button", name=action, exact=True).click()
             page.wait_for_load_state()
         assert Application.objects.get(application_no=cases[department]).state == "completed"
-        _logout(page)
+        logout(page)
 
-    _login(page, agent)
+    login(page, agent.username, agent.password)
     page.goto(f"/bundles/applications/{number}/")  # the page advances the bundle: the tax item starts, 秒批
     page.wait_for_selector("text=办理结果")
     results = page.locator("section[aria-labelledby=res-h] li")

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from tests.browser.fixtures import assert_accessible
+from tests.browser.fixtures import assert_accessible, login, logout
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,26 +21,13 @@ def demo(db):
     return {login.kind: login for login in report.logins}, report
 
 
-def _login(page, login):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(login.username)
-    page.get_by_label("密码").fill(login.password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state()
-
-
-def _logout(page):
-    page.get_by_role("button", name=re.compile("退出")).first.click()
-    page.wait_for_load_state()
-
-
 def test_search_apply_correct_approve_certificate_rating(page, demo, tmp_path):
     logins, _report = demo
     official = next(lg for lg in _report.logins if lg.username.endswith("330106-scjgj"))
     upload = tmp_path / "material.pdf"
     upload.write_bytes(b"%PDF-1.4 material")
 
-    _login(page, logins["agent"])
+    login(page, logins["agent"].username, logins["agent"].password)
     page.goto("/services/")
     page.get_by_label("搜索事项").fill("食品经营许可")
     page.get_by_role("button", name="搜索").click()
@@ -71,30 +58,30 @@ def test_search_apply_correct_approve_certificate_rating(page, demo, tmp_path):
     number = page.locator("strong").first.inner_text()
     receipt = page.request.get(f"/applications/{number}/receipt.pdf")
     assert receipt.ok and receipt.body().startswith(b"%PDF")
-    _logout(page)
+    logout(page)
 
-    _login(page, official)
+    login(page, official.username, official.password)
     page.goto(f"/workbench/inbox/{number}/")
     page.get_by_label("补正或容缺清单").fill("经营场所须写明门牌号")
     page.get_by_role("button", name="一次性告知补正").click()
     page.wait_for_selector("#state:has-text('待补正')")
-    _logout(page)
+    logout(page)
 
-    _login(page, logins["agent"])
+    login(page, logins["agent"].username, logins["agent"].password)
     page.goto(f"/applications/{number}/")
     assert page.get_by_text("经营场所须写明门牌号").is_visible()
     page.get_by_role("button", name="补正后重新提交").click()
     page.wait_for_selector("#state:has-text('待受理')")
-    _logout(page)
+    logout(page)
 
-    _login(page, official)
+    login(page, official.username, official.password)
     page.goto(f"/workbench/inbox/{number}/")
     for action in ("受理", "准予许可", "办结并送达"):
         page.get_by_role("button", name=action, exact=True).click()
         page.wait_for_load_state()
-    _logout(page)
+    logout(page)
 
-    _login(page, logins["agent"])
+    login(page, logins["agent"].username, logins["agent"].password)
     page.goto("/certificates/mine/")
     assert page.get_by_text("食品经营许可证").first.is_visible()
     page.goto(f"/applications/{number}/")
