@@ -93,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "yiwang.core.notify.unread_count",
+                "yiwang.core.menus.menus",
             ],
         },
     },

@@ -1,8 +1,14 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.menus import MenuEntry
+
 
 class ApplicationsConfig(AppConfig):
     name = "yiwang.applications"
     label = "applications"
     verbose_name = _("办件")
+    workbench_menu = (
+        MenuEntry("workbench:inbox", _("办件箱"), order=10),
+        MenuEntry("workbench:rectifications", _("差评整改"), order=20),
+    )

@@ -3,11 +3,14 @@ from typing import Any
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.core.menus import MenuEntry
+
 
 class CoreConfig(AppConfig):
     name = "yiwang.core"
     label = "core"
     verbose_name = _("平台内核")
+    workbench_menu = (MenuEntry("audit:list", _("审计日志"), order=95, admin_only=True),)
 
     def ready(self) -> None:
         # Signals only for cross-cutting concerns (ARCHITECTURE.md): logins and logouts go to the audit ledger.

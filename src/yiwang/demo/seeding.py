@@ -21,6 +21,7 @@ from yiwang.accounts.divisions import load_divisions
 from yiwang.accounts.models import Department, Division, RoleAssignment, User
 from yiwang.accounts.roles import ensure_default_roles
 from yiwang.core.keys import index_of
+from yiwang.demo.departments import DEPARTMENT_KINDS
 from yiwang.demo.generator import DEFAULT_AS_OF, CityGenerator, EnterpriseRecord, PersonRecord
 from yiwang.registries.elements import load_elements
 from yiwang.registries.industries import load_industries
@@ -33,35 +34,6 @@ DEMO_PASSWORD = "Yiwang-Demo-2026"  # noqa: S105 - a published demo credential, 
 BATCH_SIZE = 5000
 _PROBE_SIZE = 100  # the first ID numbers of a seed that identify its population
 
-
-@dataclass(frozen=True)
-class DepartmentKind:
-    """A kind of department created in the city and in each of its counties (code ``330106-SCJGJ``)."""
-
-    suffix: str
-    kind: str  # Department.Kind
-    city_name: str  # {city}… e.g. 杭州市市场监督管理局
-    county_name: str  # {city}/{county} placeholders
-    short_name: str
-
-
-Kind = Department.Kind
-
-#: Names follow the real ones in Zhejiang: a district's police is a branch (分局) of the city bureau, tax
-#: bureaus belong to the State Taxation Administration (国家税务总局), a district's health body is a 局.
-DEPARTMENT_KINDS: tuple[DepartmentKind, ...] = (
-    DepartmentKind("SCJGJ", Kind.MARKET_REGULATION, "{city}市场监督管理局", "{county}市场监督管理局", "市场监管局"),
-    DepartmentKind("GAJ", Kind.PUBLIC_SECURITY, "{city}公安局", "{city}公安局{county}分局", "公安局"),
-    DepartmentKind("RSJ", Kind.HUMAN_RESOURCES, "{city}人力资源和社会保障局", "{county}人力资源和社会保障局", "人社局"),
-    DepartmentKind("WJW", Kind.HEALTH, "{city}卫生健康委员会", "{county}卫生健康局", "卫健委"),
-    DepartmentKind("ZJJ", Kind.HOUSING, "{city}住房和城乡建设局", "{county}住房和城乡建设局", "住建局"),
-    DepartmentKind("SWJ", Kind.TAX, "国家税务总局{city}税务局", "国家税务总局{city}{county}税务局", "税务局"),
-    DepartmentKind("MZJ", Kind.CIVIL_AFFAIRS, "{city}民政局", "{county}民政局", "民政局"),
-    DepartmentKind("SJZYJ", Kind.DATA_RESOURCES, "{city}数据资源管理局", "{county}数据资源管理局", "数据局"),
-    DepartmentKind(
-        "GJJ", Kind.HOUSING_FUND, "{city}住房公积金管理中心", "{city}住房公积金管理中心{county}分中心", "公积金中心"
-    ),
-)
 
 #: The two demo officials: (department kind, preferred county code) per city; other cities use their first
 #: two counties.

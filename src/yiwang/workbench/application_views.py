@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.accounts.scopes import scope_queryset
 from yiwang.applications.feedback import record_follow_up, record_rectification
 from yiwang.applications.lifecycle import Actor, allowed_actions
@@ -22,7 +22,7 @@ from yiwang.core.identifiers import is_valid_id_number
 from yiwang.core.workdays import WorkingDays
 from yiwang.registries.masking import mask_id_number, mask_phone
 from yiwang.registries.models import DataElement
-from yiwang.workbench.views import COLOUR_TEXT, official_required
+from yiwang.workbench.views import COLOUR_TEXT
 
 
 def _shown_identifier(value: str) -> str:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.accounts.models import Department, User
 from yiwang.core.errors import DomainError, PermissionDenied
 from yiwang.policies import services
@@ -32,7 +32,6 @@ from yiwang.policies.rulesets import RulesInvalid, definition_of
 from yiwang.registries.models import LegalEntity
 from yiwang.registries.selectors import entities_for
 from yiwang.rules import explain
-from yiwang.workbench.views import official_required
 
 SAMPLE_RULES = """conditions:
   all:

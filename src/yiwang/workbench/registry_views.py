@@ -10,13 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.registries.access import PERSON_FIELDS, can_unmask, read_person
 from yiwang.registries.importing import export_entities_csv, export_persons_csv
 from yiwang.registries.selectors import discrepancies_for, entities_for, persons_for, provenance_rows
 from yiwang.registries.services import history, resolve_discrepancy
-from yiwang.workbench.views import official_required
 
 PERSON_LABELS = {
     "id_number": gettext_lazy("公民身份号码"),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.applications.autoapproval import application_facts
 from yiwang.applications.models import Application
 from yiwang.catalog.approval import application_fact_schema
@@ -23,7 +23,6 @@ from yiwang.core.identifiers import is_valid_id_number, normalize_identifier
 from yiwang.core.keys import index_of
 from yiwang.registries.selectors import entities_for, persons_for
 from yiwang.rules import RuleError, explain, load_rule_set
-from yiwang.workbench.views import official_required
 
 
 def _items_for(request: AuthedRequest) -> Any:

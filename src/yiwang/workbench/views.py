@@ -3,39 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.accounts.http import AuthedRequest
+from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.accounts.scopes import user_scopes
 from yiwang.applications.selectors import inbox_for
 from yiwang.applications.services import deadline_colour
 from yiwang.core.workdays import WorkingDays
 from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.selectors import entities_for, persons_for
-
-
-def official_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Only officials and administrators enter the workbench."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: AuthedRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        if not (user.is_official or user.is_administrator):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
 
 COLOUR_TEXT = {"green": _("正常"), "yellow": _("即将到期"), "red": _("已超期"), "paused": _("已挂起"), "": _("未受理")}
 
