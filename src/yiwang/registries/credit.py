@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -106,3 +107,12 @@ def current_rating(entity: LegalEntity, *, on: date | None = None) -> CreditRati
     if on is not None:
         qs = qs.filter(rated_on__lte=on)
     return qs.order_by("-rated_on", "-pk").first()
+
+
+def current_risk_class_expression(entity_ref: str = "pk") -> Subquery:
+    """A subquery of the latest risk class per entity (``annotate(risk_class=current_risk_class_expression())``).
+
+    The bulk form of :func:`current_rating`, for snapshots over many entities; same order, so both agree.
+    """
+    latest = CreditRating.objects.filter(entity=OuterRef(entity_ref)).order_by("-rated_on", "-pk")
+    return Subquery(latest.values("risk_class")[:1])

@@ -5,10 +5,11 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
-from yiwang.registries.models import DataElement
+from yiwang.registries.models import DataElement, Person
 
 ELEMENTS_CSV = Path(__file__).resolve().parent / "data" / "elements.csv"
 _FIELDS = ["registry", "field_name", "name", "name_en", "data_type", "format_rule", "unit", "source_kind", "level",
@@ -37,3 +38,23 @@ def load_elements(path: Path = ELEMENTS_CSV) -> int:
 def element_for(registry: str, field_name: str) -> DataElement | None:
     """The element bound to one registry field (cached per process; cleared when the catalogue is loaded)."""
     return DataElement.objects.filter(registry=registry, field_name=field_name).first()
+
+
+def element_value(record: Any, field_name: str) -> Any:
+    """The value of one data element on a registry record, as the platform's consumers read it.
+
+    The one reader used by 免填 prefill, 秒批 facts, the owner's provenance view and the exports: a person referred
+    to (法定代表人) is given by name, a coded reference (division, industry) by its code, anything else as stored
+    (dates stay ``date``, money stays ``Decimal``). A plain mapping (a derived record such as the current credit
+    class) is read by key.
+    """
+    if isinstance(record, dict):
+        return record.get(field_name)
+    field = record._meta.get_field(field_name)
+    if field.is_relation:
+        related = getattr(record, field_name)
+        if related is None:
+            return None
+        # a referred person (legal representative) by name; a coded reference (division, industry) by its code
+        return related.name if isinstance(related, Person) else getattr(record, field.attname)
+    return getattr(record, field_name)

@@ -131,3 +131,30 @@ def test_discrepancy_is_resolved_by_the_source_only(setup):
     assert entity.headcount == 31
     with pytest.raises(Conflict):
         resolve_discrepancy(report, accept=False, actor=hr_official, resolution="重复处理")
+
+
+@pytest.mark.django_db
+def test_element_value_reads_people_by_name_codes_by_code_and_values_as_stored(org):
+    from yiwang.registries.elements import element_value
+    from yiwang.registries.tests import factories
+
+    representative = factories.person(org.xihu, name="李四")
+    company = factories.entity(org.xihu, representative)
+    assert element_value(company, "legal_representative") == "李四"
+    assert element_value(company, "division") == org.xihu.code
+    assert element_value(company, "industry") == "65"
+    assert element_value(company, "founding_date") == company.founding_date
+    assert element_value({"risk_class": "B"}, "risk_class") == "B"
+
+
+@pytest.mark.django_db
+def test_the_bulk_risk_class_agrees_with_the_current_rating(org):
+    from yiwang.registries.credit import current_rating, current_risk_class_expression
+    from yiwang.registries.models import CreditRating, LegalEntity
+    from yiwang.registries.tests import factories
+
+    company = factories.entity(org.xihu, factories.person(org.xihu))
+    CreditRating.objects.create(entity=company, risk_class="A", rated_on=date(2026, 1, 1), department=org.xihu_samr)
+    CreditRating.objects.create(entity=company, risk_class="C", rated_on=date(2026, 6, 1), department=org.xihu_samr)
+    annotated = LegalEntity.objects.annotate(risk_class=current_risk_class_expression()).get(pk=company.pk)
+    assert annotated.risk_class == current_rating(company).risk_class == "C"
