@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI, Schema, Status
@@ -67,6 +69,24 @@ def health(request: HttpRequest):
         return Status(200, HealthOut(status="ok", version=__version__, database=connection.vendor))
     except Exception:  # the health check reports, it does not raise
         return Status(503, HealthOut(status="unavailable", version=__version__, database=connection.vendor))
+
+
+class AuditHeadOut(Schema):
+    format: int
+    seq: int
+    entry_hash: str
+    created_at: str
+    public_key: str
+    signature: str
+
+
+@api.get("/audit/head", response=AuditHeadOut, auth=None, tags=["operations"])
+def audit_head(request: HttpRequest) -> dict[str, Any]:
+    """The audit ledger's head, signed with the platform's SM2 ledger key: keep it outside the database and check
+    it later with ``yiwang audit verify --checkpoint`` (a deleted tail or a rewritten chain then fails)."""
+    from yiwang.core.checkpoints import head_checkpoint
+
+    return head_checkpoint()
 
 
 api.add_router("/registries", registries_router)

@@ -31,6 +31,13 @@ _DEV_SECRET = "dev-only-insecure-secret-key-do-not-use-in-production-0123456789"
 SECRET_KEY = os.environ.get("YIWANG_SECRET_KEY", "" if PRODUCTION else _DEV_SECRET)
 if PRODUCTION and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET):
     raise RuntimeError("YIWANG_SECRET_KEY must be set in the production profile")
+# The bar of Django's own deployment check (security.W009): a shorter or repetitive key signs sessions and
+# password-reset links that can be forged. Production refuses to start rather than warn.
+if PRODUCTION and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    raise RuntimeError(
+        "YIWANG_SECRET_KEY is too weak for the production profile: use at least 50 random characters "
+        '(e.g. python -c "import secrets; print(secrets.token_urlsafe(64))")'
+    )
 
 DEBUG = not PRODUCTION and os.environ.get("YIWANG_DEBUG", "1") == "1"
 ALLOWED_HOSTS = [h for h in os.environ.get("YIWANG_ALLOWED_HOSTS", "").split(",") if h] or (
@@ -197,6 +204,13 @@ if PRODUCTION and (
     raise RuntimeError(
         "YIWANG_FIELD_KEYS, YIWANG_FIELD_KEY_CURRENT and YIWANG_BLIND_INDEX_KEY must be set in the production profile"
     )
+
+# The SM2 key that signs checkpoints of the audit ledger's head (``yiwang audit checkpoint``, ``/api/v1/audit/head``),
+# as 64 hex digits. Production has no default: checkpoints are refused until an operator sets one.
+_DEV_LEDGER_KEY = "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8"
+YIWANG_LEDGER_KEY = os.environ.get("YIWANG_LEDGER_KEY", "" if PRODUCTION else _DEV_LEDGER_KEY)
+if PRODUCTION and YIWANG_LEDGER_KEY == _DEV_LEDGER_KEY:
+    raise RuntimeError("YIWANG_LEDGER_KEY must not be the development key in the production profile")
 
 # Strict CSP: nothing from other origins, scripts only with this response's nonce.
 CONTENT_SECURITY_POLICY = {

@@ -6,7 +6,9 @@ import resource
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from yiwang.demo.seeding import seed_demo_city
 
@@ -24,6 +26,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        executor = MigrationExecutor(connections[DEFAULT_DB_ALIAS])
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            raise CommandError("数据库尚未迁移到最新结构：请先运行 `yiwang migrate`（或用 `yiwang demo` 一步完成）。")
         verbose = options["verbosity"] >= 2
         report = seed_demo_city(
             seed=options["seed"],
