@@ -8,8 +8,10 @@ versioned). Only the authoritative source of the registry (or an administrator) 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +34,8 @@ from yiwang.registries.services import snapshot
 
 BATCH = 5000
 MAX_REPORTED_ERRORS = 10_000
+#: Above what any registry amount or count can be (the columns hold 16 digits with 2 decimals).
+MAX_NUMBER = 10**13
 
 
 @dataclass
@@ -48,7 +52,13 @@ class ImportReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)  # the first MAX_REPORTED_ERRORS of them
+    error_count: int = 0  # all of them
+
+    def add_error(self, error: RowError) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(error)
 
     @property
     def ok(self) -> bool:
@@ -61,6 +71,7 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "error_count": self.error_count,
             "errors": [e.__dict__ for e in self.errors],
         }
 
@@ -71,30 +82,89 @@ class ImportRejected(ValidationFailed):
     default_code = "import_rejected"
 
     def __init__(self, report: ImportReport) -> None:
-        super().__init__(_("文件中有 %(n)d 处错误，未导入任何数据") % {"n": len(report.errors)}, field="file")
+        super().__init__(_("文件中有 %(n)d 处错误，未导入任何数据") % {"n": report.error_count}, field="file")
         self.report = report
 
 
 # --- reading -----------------------------------------------------------------------------------------------------
 
 
-def read_rows(path: Path) -> Iterator[dict[str, str]]:
-    """Rows of a .csv (UTF-8, with or without BOM) or .xlsx file as dicts of stripped strings."""
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
+#: Encodings tried for a CSV file, in order. Chinese offices' spreadsheets often save CSV as GB18030/GBK (a
+#: superset of GB2312), so a file that is not UTF-8 is read as GB18030 rather than refused.
+CSV_ENCODINGS = ("utf-8-sig", "gb18030")
+_SNIFF_BYTES = 1 << 16
 
+
+class UnreadableFile(ValidationFailed):
+    """The file itself cannot be read as a registry table (format, encoding, empty, a field too long)."""
+
+    default_code = "unreadable_file"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, field="file")
+
+
+def csv_encoding(path: Path) -> str:
+    """The encoding of a CSV file: UTF-8 (with or without BOM) when its start decodes so, else GB18030."""
+    with path.open("rb") as handle:
+        head = handle.read(_SNIFF_BYTES)
+    try:
+        codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) < _SNIFF_BYTES)
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8-sig"
+
+
+def _xlsx_rows(path: Path) -> Iterator[dict[str, str]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
         sheet = load_workbook(path, read_only=True, data_only=True).active
-        rows = sheet.iter_rows(values_only=True)
-        header = [str(h).strip() for h in next(rows)]
-        for values in rows:
-            yield {
-                h: ("" if v is None else (v.isoformat() if isinstance(v, date) else str(v)).strip())
-                for h, v in zip(header, values, strict=False)
-            }
-        return
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        for row in csv.DictReader(handle):
-            yield {k.strip(): (v or "").strip() for k, v in row.items() if k}
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise UnreadableFile(
+            _("文件不是有效的 Excel（.xlsx）工作簿，请另存为 .xlsx 或 UTF-8 的 .csv 后再导入")
+        ) from exc
+    rows = sheet.iter_rows(values_only=True) if sheet is not None else iter(())
+    first = next(rows, None)
+    if first is None or not any(h not in (None, "") for h in first):
+        raise UnreadableFile(_("文件为空：第 1 行应为列名"))
+    header = [str(h).strip() if h is not None else "" for h in first]
+    for values in rows:
+        yield {
+            h: ("" if v is None else (v.isoformat() if isinstance(v, date) else str(v)).strip())
+            for h, v in zip(header, values, strict=False)
+            if h
+        }
+
+
+def _csv_rows(path: Path) -> Iterator[dict[str, str]]:
+    encoding = csv_encoding(path)
+    line = 1  # the line being read: the header, then one more per row (rows with line breaks inside are rare)
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.DictReader(handle)
+        try:
+            if not reader.fieldnames or not any(name.strip() for name in reader.fieldnames):
+                raise UnreadableFile(_("文件为空：第 1 行应为列名"))
+            for row in reader:
+                line += 1
+                yield {k.strip(): (v or "").strip() for k, v in row.items() if k}
+        except UnicodeDecodeError as exc:
+            message = _("第 %(line)d 行附近的字符既不是 UTF-8 也不是 GB18030 编码，请检查文件编码")
+            raise UnreadableFile(message % {"line": line + 1}) from exc
+        except csv.Error as exc:  # e.g. a field larger than the csv module's limit, or a NUL byte
+            message = _("第 %(line)d 行无法读取（%(reason)s），请检查引号和字段长度")
+            raise UnreadableFile(message % {"line": line + 1, "reason": exc}) from exc
+
+
+def read_rows(path: Path) -> Iterator[dict[str, str]]:
+    """Rows of a .csv (UTF-8 with or without BOM, or GB18030) or .xlsx file as dicts of stripped strings.
+
+    A file that cannot be read as a table raises :class:`UnreadableFile` with one line saying what is wrong.
+    """
+    if path.suffix.lower() == ".xlsx":
+        return _xlsx_rows(path)
+    return _csv_rows(path)
 
 
 # --- validation --------------------------------------------------------------------------------------------------
@@ -120,12 +190,15 @@ ENTITY_COLUMNS = [
 class _Row:
     """Collects one row's parsed values and all its errors."""
 
-    def __init__(self, line: int, raw: dict[str, str], errors: list[RowError]) -> None:
-        self.line, self.raw, self.errors = line, raw, errors
+    def __init__(self, line: int, raw: dict[str, str], report: ImportReport) -> None:
+        self.line, self.raw, self.report = line, raw, report
+
+    @property
+    def error_count(self) -> int:
+        return self.report.error_count
 
     def fail(self, name: str, message: str) -> None:
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(self.line, name, message))
+        self.report.add_error(RowError(self.line, name, message))
 
     def text(self, name: str, max_length: int, *, required: bool = True) -> str:
         value = self.raw.get(name, "")
@@ -157,6 +230,9 @@ class _Row:
         except InvalidOperation:
             self.fail(name, _("应为数字"))
             return None
+        if not number.is_finite() or abs(number) >= MAX_NUMBER:
+            self.fail(name, _("应为小于 %(max)s 的有限数字") % {"max": f"{MAX_NUMBER:,}"})
+            return None
         if number < 0 or (integer and number != number.to_integral_value()):
             self.fail(name, _("应为非负整数") if integer else _("不能为负数"))
             return None
@@ -171,7 +247,7 @@ class _Row:
 
 
 def _parse_person(row: _Row, divisions: set[str]) -> Person | None:
-    before = len(row.errors)
+    before = row.error_count
     id_number = row.identifier("id_number", validate_id_number)
     name = row.text("name", 64)
     gender = row.choice("gender", Person.Gender.values)
@@ -188,7 +264,7 @@ def _parse_person(row: _Row, divisions: set[str]) -> Person | None:
         row.fail("phone", _("手机号码应为 11 位数字"))
     address = row.text("address", 200)
     ethnicity = row.text("ethnicity", 16, required=False)
-    if len(row.errors) > before or birth is None:
+    if row.error_count > before or birth is None:
         return None
     return Person(
         id_number=id_number,
@@ -203,7 +279,7 @@ def _parse_person(row: _Row, divisions: set[str]) -> Person | None:
 
 
 def _parse_entity(row: _Row, divisions: set[str], industries: set[str]) -> dict[str, Any] | None:
-    before = len(row.errors)
+    before = row.error_count
     values: dict[str, Any] = {
         "uscc": row.identifier("uscc", validate_uscc),
         "name": row.text("name", 128),
@@ -221,7 +297,7 @@ def _parse_entity(row: _Row, divisions: set[str], industries: set[str]) -> dict[
     }
     if values["division_id"] and values["division_id"] not in divisions:
         row.fail("division", _("行政区划代码不存在：%(code)s") % {"code": values["division_id"]})
-    return values if len(row.errors) == before else None
+    return values if row.error_count == before else None
 
 
 # --- importing ---------------------------------------------------------------------------------------------------
@@ -251,7 +327,7 @@ def import_persons(path: Path, *, actor: User, department: Department | None = N
     seen: dict[str, int] = {}
     for line, raw in enumerate(read_rows(path), start=2):
         report.rows += 1
-        row = _Row(line, raw, report.errors)
+        row = _Row(line, raw, report)
         person = _parse_person(row, divisions)
         if person is None:
             continue
@@ -265,7 +341,7 @@ def import_persons(path: Path, *, actor: User, department: Department | None = N
     with transaction.atomic():
         batch: list[Person] = []
         for line, raw in enumerate(read_rows(path), start=2):
-            person = _parse_person(_Row(line, raw, []), divisions)
+            person = _parse_person(_Row(line, raw, ImportReport("persons")), divisions)
             assert person is not None  # validated in the first pass
             batch.append(person)
             if len(batch) >= BATCH:
@@ -338,7 +414,7 @@ def import_entities(path: Path, *, actor: User, department: Department | None = 
     seen: dict[str, int] = {}
     for line, raw in enumerate(read_rows(path), start=2):
         report.rows += 1
-        row = _Row(line, raw, report.errors)
+        row = _Row(line, raw, report)
         values = _parse_entity(row, divisions, industries)
         if values is None:
             continue
@@ -355,7 +431,7 @@ def import_entities(path: Path, *, actor: User, department: Department | None = 
     for line, values in parsed:
         pk = reps.get(index_of(values.pop("legal_representative")))
         if pk is None:
-            _Row(line, {}, report.errors).fail("legal_representative", _("法定代表人不在人口库中"))
+            _Row(line, {}, report).fail("legal_representative", _("法定代表人不在人口库中"))
         values["legal_representative_id"] = pk
     if report.errors:
         raise ImportRejected(report)
