@@ -43,14 +43,19 @@ def revoke_token(token: ApiToken, *, actor: User) -> None:
 
 
 def user_for_token(raw: str) -> User | None:
-    """The active user behind a raw token, or None if unknown, revoked, expired or the user is inactive."""
+    """The active user behind a raw token, or None if unknown, revoked, expired or the user is inactive.
+
+    A user locked out by failed password attempts keeps their tokens: revoke a token to cut it off.
+    """
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = ApiToken.objects.select_related("user").filter(secret_hash=_hash(raw)).first()
     now = timezone.now()
     if token is None or token.revoked_at is not None or (token.expires_at and token.expires_at <= now):
         return None
-    if not token.user.is_active or token.user.is_locked(now):
+    # A password lockout is about passwords: it never cuts off an integration's token (whoever guesses the
+    # password does not hold the token, and a locked-out account would otherwise take its integrations down).
+    if not token.user.is_active:
         return None
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
