@@ -20,7 +20,7 @@ from yiwang.accounts.models import User
 from yiwang.accounts.scopes import scope_queryset
 from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
-from yiwang.applications.lifecycle import CLOCK_RUNNING, TRANSITIONS, Actor, State
+from yiwang.applications.lifecycle import TRANSITIONS, Actor
 from yiwang.applications.models import Application, ApplicationEvent, DailyCounter, SubmittedMaterial
 from yiwang.applications.prefill import prefill
 from yiwang.catalog.models import ServiceItem
@@ -464,21 +464,3 @@ _EFFECTS = {
     "deny": _deny,
     "complete": _complete,
 }
-
-
-# --- time limits --------------------------------------------------------------------------------------------------
-
-YELLOW_WITHIN = 2  # working days left at which a case turns yellow (催办)
-
-
-def deadline_colour(application: Application, *, today: date | None = None, days: WorkingDays | None = None) -> str:
-    """``green`` / ``yellow`` / ``red`` for running clocks, ``paused`` when suspended, ``""`` otherwise."""
-    if application.state == State.SUSPENDED:
-        return "paused"
-    if application.state not in CLOCK_RUNNING or application.due_on is None:
-        return ""
-    today = today or timezone.localdate()
-    if today > application.due_on:
-        return "red"
-    left = (days or WorkingDays()).working_days_between(today, application.due_on)
-    return "yellow" if left <= YELLOW_WITHIN else "green"

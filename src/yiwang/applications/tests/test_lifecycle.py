@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
+from yiwang.applications.deadlines import deadline_colour
 from yiwang.applications.forms_data import FormInvalid
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application, ApplicationEvent
-from yiwang.applications.services import act, deadline_colour, submit_application
+from yiwang.applications.services import act, submit_application
 from yiwang.applications.tests.conftest import fixed_today
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.models import AuditEntry

@@ -33,16 +33,16 @@ def test_apply_shows_field_errors(client, bundle, agent):
 
 def test_designer_is_for_administrators_and_refuses_cycles(client, bundle, admin_user, agent, food_item):
     client.force_login(agent)
-    assert client.get("/bundles/design/start-business/").status_code == 404
-    assert client.get("/bundles/design/").status_code == 404
+    assert client.get("/workbench/bundles/start-business/").status_code == 403  # not an official: not the workbench
+    assert client.get("/workbench/bundles/").status_code == 403
     client.force_login(admin_user)
-    assert "开办企业一件事" in client.get("/bundles/design/").content.decode()
-    page = client.get("/bundles/design/start-business/").content.decode()
+    assert "开办企业一件事" in client.get("/workbench/bundles/").content.decode()
+    page = client.get("/workbench/bundles/start-business/").content.decode()
     assert "合并后的表单" in page and "办理顺序" in page
     food = BundleItem.objects.get(bundle=bundle, item=food_item)
     registration = food.depends_on.get()
     response = client.post(
-        "/bundles/design/start-business/",
+        "/workbench/bundles/start-business/",
         {"action": "depends", "bundle_item": registration.pk, "depends_on": [food.pk]},
     )
     assert response.status_code == 422 and "循环" in response.content.decode()

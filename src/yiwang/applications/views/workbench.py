@@ -12,17 +12,17 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.accounts.scopes import scope_queryset
+from yiwang.applications.deadlines import COLOUR_TEXT, deadline_colour
 from yiwang.applications.feedback import record_follow_up, record_rectification
 from yiwang.applications.lifecycle import Actor, allowed_actions
 from yiwang.applications.models import Application, Rectification
 from yiwang.applications.selectors import cases_for, inbox_for
-from yiwang.applications.services import act, deadline_colour
+from yiwang.applications.services import act
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import is_valid_id_number
 from yiwang.core.workdays import WorkingDays
 from yiwang.registries.masking import mask_id_number, mask_phone
 from yiwang.registries.models import DataElement
-from yiwang.workbench.views import COLOUR_TEXT
 
 
 def _shown_identifier(value: str) -> str:
@@ -51,13 +51,13 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("已批量受理 %(n)d 件") % {"n": done})
         for line in failed:
             messages.error(request, line)
-        return redirect("workbench:inbox")
+        return redirect("applications:workbench:inbox")
     days = WorkingDays()
     rows = []
     for application in inbox_for(request.user)[:200]:
         colour = deadline_colour(application, days=days)
         rows.append({"a": application, "colour": colour, "colour_text": COLOUR_TEXT[colour]})
-    return render(request, "workbench/inbox.html", {"rows": rows})
+    return render(request, "applications/workbench/inbox.html", {"rows": rows})
 
 
 @official_required
@@ -84,12 +84,12 @@ def case(request: AuthedRequest, application_no: str) -> HttpResponse:
         else:
             messages.success(request, _("已办理"))
             if action in {"refuse", "deny", "complete"}:
-                return redirect("workbench:inbox")
-        return redirect("workbench:case", application_no=application_no)
+                return redirect("applications:workbench:inbox")
+        return redirect("applications:workbench:case", application_no=application_no)
     colour = deadline_colour(application)
     return render(
         request,
-        "workbench/case.html",
+        "applications/workbench/case.html",
         {
             "a": application,
             "form_rows": _form_rows(application),
@@ -157,5 +157,5 @@ def rectifications(request: AuthedRequest) -> HttpResponse:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("已记录"))
-        return redirect("workbench:rectifications")
-    return render(request, "workbench/rectifications.html", {"cases": cases})
+        return redirect("applications:workbench:rectifications")
+    return render(request, "applications/workbench/rectifications.html", {"cases": cases})
