@@ -49,6 +49,9 @@ class Application(models.Model):
     auto_decision = models.JSONField(
         _("秒批比对结果"), null=True, blank=True, help_text=_("每个条件、所用数据及来源、法律依据")
     )
+    in_bundle = models.BooleanField(
+        _("一件事子办件"), default=False, help_text=_("一件事联办的一部分：补正与办结结果由一件事合并告知")
+    )
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     result_certificate = models.ForeignKey(
         Certificate, verbose_name=_("办理结果证照"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -7,6 +7,7 @@ raises a domain error with the field concerned — changing nothing — when it 
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.accounts.scopes import scope_queryset
+from yiwang.applications import autoapproval
 from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
 from yiwang.applications.lifecycle import TRANSITIONS, Actor
@@ -26,9 +28,11 @@ from yiwang.applications.prefill import prefill
 from yiwang.catalog.models import ServiceItem
 from yiwang.certificates.models import Certificate
 from yiwang.core import audit
-from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from yiwang.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from yiwang.core.keys import index_of
 from yiwang.core.workdays import WorkingDays
+
+log = logging.getLogger(__name__)
 
 AUDIENCE_OF_KIND: dict[str, set[str]] = {User.Kind.PERSON: {"person", "both"}, User.Kind.AGENT: {"enterprise", "both"}}
 
@@ -101,7 +105,7 @@ def _tell_applicant(application: Application, event: ApplicationEvent, actor: Us
             return
         template = _AUTO_COMPLETED
     # a part of a one-thing bundle: corrections and results reach the applicant as the bundle's combined notices
-    if event.action in {"request_correction", "complete"} and hasattr(application, "bundle_child"):
+    if event.action in {"request_correction", "complete"} and application.in_bundle:
         return
     from yiwang.core.notify import notify
 
@@ -145,6 +149,7 @@ def submit_application(
     idempotency_key: str,
     uploads: dict[int, Any] | None = None,
     on_behalf_of: User | None = None,
+    in_bundle: bool = False,
 ) -> Application:
     """Submit an application; the same idempotency key from the same user returns the first application.
 
@@ -153,6 +158,7 @@ def submit_application(
 
     Fields bound to registry elements are taken from the registries (免填), whatever the form says; materials an
     e-certificate satisfies are attached by reference (免提交); other required materials must be uploaded.
+    ``in_bundle`` marks a part of a one-thing bundle (一件事), whose applicant hears of it through the bundle.
     """
     key = (idempotency_key or "").strip()
     if not 8 <= len(key) <= 64:
@@ -163,7 +169,13 @@ def submit_application(
     try:
         with transaction.atomic():
             application = _submit(
-                item, user=user, form_data=form_data, key=key, uploads=uploads or {}, principal=on_behalf_of
+                item,
+                user=user,
+                form_data=form_data,
+                key=key,
+                uploads=uploads or {},
+                principal=on_behalf_of,
+                in_bundle=in_bundle,
             )
     except IntegrityError:
         # a concurrent request with the same key won the race: return what it created
@@ -172,17 +184,35 @@ def submit_application(
             raise
         return existing
     if not transaction.get_connection().in_atomic_block:  # 秒批 right after the submission is safely stored
-        from yiwang.applications.autoapproval import run_auto_approval
-
-        return run_auto_approval(application)
-    transaction.on_commit(lambda: _auto_approve_later(application.pk))
+        return auto_approve(application)
+    transaction.on_commit(lambda: auto_approve(Application.objects.get(pk=application.pk)))
     return application
 
 
-def _auto_approve_later(pk: int) -> None:
-    from yiwang.applications.autoapproval import run_auto_approval
-
-    run_auto_approval(Application.objects.get(pk=pk))
+def auto_approve(application: Application) -> Application:
+    """秒批 after submission: store the decision's explanation, then accept, approve and complete at once when the
+    rules hold, else leave the case for a person with the unmet conditions noted (``autoapproval.decide``)."""
+    try:
+        decision = autoapproval.decide(application)
+    except Exception:  # a broken rule must never lose the submission: the case simply goes to a person
+        log.exception("auto-approval check failed for %s", application.application_no)
+        return application
+    if decision is None:
+        return application
+    Application.objects.filter(pk=application.pk).update(auto_decision=decision.explanation)
+    application.auto_decision = decision.explanation
+    if not decision.approve:
+        record_note(
+            application, "auto_check", f"秒批条件未全部满足，转人工办理：{'、'.join(decision.failed_conditions)}"
+        )
+        return Application.objects.get(pk=application.pk)
+    try:
+        with transaction.atomic():
+            for action in ("accept", "approve", "complete"):
+                application = act(application, action, actor=None, note="秒批：全部条件满足", system=True)
+    except DomainError as exc:  # e.g. the result certificate could not be issued: a person takes over
+        record_note(application, "auto_check", f"秒批未能完成（{exc.message}），转人工办理")
+    return Application.objects.get(pk=application.pk)
 
 
 def _submit(
@@ -193,6 +223,7 @@ def _submit(
     key: str,
     uploads: dict[int, Any],
     principal: User | None,
+    in_bundle: bool,
 ) -> Application:
     if not item.is_published:
         raise Conflict(_("该事项未发布，暂不能申请"), field="item")
@@ -231,6 +262,7 @@ def _submit(
         idempotency_key=key,
         form_data=cleaned,
         prefilled_fields=sorted(filled),
+        in_bundle=in_bundle,
         submitted_at=now,
     )
     for requirement_id, cert in by_certificate.items():
@@ -309,7 +341,7 @@ def act(
 ) -> Application:
     """Take one step of the lifecycle (see ``lifecycle.TRANSITIONS``).
 
-    ``system`` marks a step the platform takes itself (秒批), with no actor: only ``autoapproval`` does this.
+    ``system`` marks a step the platform takes itself (秒批), with no actor: only :func:`auto_approve` does this.
     """
     if action not in TRANSITIONS:
         raise ValidationFailed(_("未知的办理动作"), field="action")
