@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yiwang.accounts.models import User
 from yiwang.applications.feedback import rate_application
+from yiwang.applications.intake import applicant_identity
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application
 from yiwang.applications.services import (
-    _certificates_for,
     act,
-    applicant_identity,
     certificate_content,
+    certificates_for_materials,
     submit_application,
 )
 from yiwang.catalog.models import ServiceItem
@@ -78,7 +78,7 @@ def _form_data(item: ServiceItem) -> dict[str, Any]:
 def _uploads(item: ServiceItem, applicant: User) -> dict[int, Any]:
     """A small file for every material no e-certificate of the applicant covers (免提交 covers the rest)."""
     holder_id, _name = applicant_identity(applicant)
-    covered = _certificates_for(item, holder_id)
+    covered = certificates_for_materials(item, holder_id)
     uploads = {}
     for m in item.materials.all():
         if m.pk in covered:

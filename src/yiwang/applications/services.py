@@ -11,15 +11,15 @@ import logging
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
-from yiwang.accounts.scopes import scope_queryset
-from yiwang.applications import autoapproval
+from yiwang.accounts.permissions import require_acts_for
+from yiwang.applications import autoapproval, intake
 from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
 from yiwang.applications.lifecycle import TRANSITIONS, Actor
@@ -29,24 +29,11 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.certificates.models import Certificate
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
-from yiwang.core.keys import index_of
 from yiwang.core.workdays import WorkingDays
 
 log = logging.getLogger(__name__)
 
 AUDIENCE_OF_KIND: dict[str, set[str]] = {User.Kind.PERSON: {"person", "both"}, User.Kind.AGENT: {"enterprise", "both"}}
-
-
-def applicant_identity(user: User) -> tuple[str, str]:
-    """(ID number or USCC, name) of whom the user applies for."""
-    if user.kind == User.Kind.AGENT and user.enterprise_uscc:
-        from yiwang.registries.models import LegalEntity
-
-        entity = LegalEntity.objects.filter(uscc=user.enterprise_uscc).first()
-        return user.enterprise_uscc, entity.name if entity else user.enterprise_uscc
-    if user.kind == User.Kind.PERSON and user.id_number:
-        return user.id_number, user.full_name or user.username
-    raise PermissionDenied(_("账户未关联身份信息，不能申请：请先完成实名认证"), field="applicant")
 
 
 def _next_number(item: ServiceItem, today: date) -> str:
@@ -126,19 +113,11 @@ def _tell_applicant(application: Application, event: ApplicationEvent, actor: Us
         )
 
 
-def _certificates_for(item: ServiceItem, holder_id: str) -> dict[int, Certificate]:
+def certificates_for_materials(item: ServiceItem, holder_id: str) -> dict[int, Certificate]:
     """免提交: for each material an e-certificate may satisfy, the applicant's valid certificate of that type."""
     wanted = {m.pk: m.certificate_type_id for m in item.materials.all() if m.certificate_type_id}
-    if not wanted:
-        return {}
-    certs = Certificate.objects.filter(
-        holder_index=index_of(holder_id), cert_type_id__in=set(wanted.values()), status=Certificate.Status.VALID
-    ).order_by("-issued_at")
-    by_type: dict[int, Certificate] = {}
-    for cert in certs:
-        if not cert.is_expired():
-            by_type.setdefault(cert.cert_type_id, cert)
-    return {req: by_type[t] for req, t in wanted.items() if t in by_type}
+    covering = intake.certificates_covering(holder_id, wanted.values())
+    return {req: covering[t] for req, t in wanted.items() if t in covering}
 
 
 def submit_application(
@@ -160,29 +139,22 @@ def submit_application(
     e-certificate satisfies are attached by reference (免提交); other required materials must be uploaded.
     ``in_bundle`` marks a part of a one-thing bundle (一件事), whose applicant hears of it through the bundle.
     """
-    key = (idempotency_key or "").strip()
-    if not 8 <= len(key) <= 64:
-        raise ValidationFailed(_("缺少有效的幂等键（8–64 个字符）"), field="idempotency_key")
-    existing = Application.objects.filter(submitted_by=user, idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            application = _submit(
-                item,
-                user=user,
-                form_data=form_data,
-                key=key,
-                uploads=uploads or {},
-                principal=on_behalf_of,
-                in_bundle=in_bundle,
-            )
-    except IntegrityError:
-        # a concurrent request with the same key won the race: return what it created
-        existing = Application.objects.filter(submitted_by=user, idempotency_key=key).first()
-        if existing is None:
-            raise
-        return existing
+    application, created = intake.submit_once(
+        Application,
+        user=user,
+        idempotency_key=idempotency_key,
+        create=lambda key: _submit(
+            item,
+            user=user,
+            form_data=form_data,
+            key=key,
+            uploads=uploads or {},
+            principal=on_behalf_of,
+            in_bundle=in_bundle,
+        ),
+    )
+    if not created:
+        return application
     if not transaction.get_connection().in_atomic_block:  # 秒批 right after the submission is safely stored
         return auto_approve(application)
     transaction.on_commit(lambda: auto_approve(Application.objects.get(pk=application.pk)))
@@ -232,22 +204,17 @@ def _submit(
         raise PermissionDenied(_("没有有效的授权，不能代其办理该事项"), field="on_behalf_of")
     if item.audience not in AUDIENCE_OF_KIND.get(applicant.kind, set()):
         raise PermissionDenied(_("您的账户类型不能申请该事项"), field="item")
-    holder_id, holder_name = applicant_identity(applicant)
+    holder_id, holder_name = intake.applicant_identity(applicant)
     filled = prefill(item.form_schema, applicant)
     data = {**form_data, **{name: p.value for name, p in filled.items()}}
     cleaned = clean_form_data(item.form_schema, data)
-    by_certificate = _certificates_for(item, holder_id)
+    by_certificate = certificates_for_materials(item, holder_id)
     missing = [
         m.name
         for m in item.materials.all()
         if m.requirement == "required" and m.pk not in by_certificate and m.pk not in uploads
     ]
-    if missing:
-        raise ValidationFailed(
-            format_lazy(_("缺少必要材料：{names}"), names="、".join(missing)),
-            field="materials",
-            code="materials_missing",
-        )
+    intake.require_materials(missing)
     now = timezone.now()
     application = Application.objects.create(
         application_no=_next_number(item, timezone.localdate(now)),
@@ -279,17 +246,13 @@ def _attach_upload(application: Application, requirement_id: int, upload: Any) -
     requirement = application.item.materials.filter(pk=requirement_id).first()
     if requirement is None:
         raise ValidationFailed(_("材料不属于该事项"), field="materials")
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in {t.strip() for t in requirement.file_types.split(",")}:
-        raise ValidationFailed(
-            format_lazy(_("“{name}”只接受 {types} 格式"), name=requirement.name, types=requirement.file_types),
-            field=f"material_{requirement_id}",
-        )
-    if upload.size > requirement.max_size_mb * 1024 * 1024:
-        raise ValidationFailed(
-            format_lazy(_("“{name}”不能超过 {mb} MB"), name=requirement.name, mb=requirement.max_size_mb),
-            field=f"material_{requirement_id}",
-        )
+    extension = intake.check_upload(
+        upload,
+        name=requirement.name,
+        file_types=requirement.file_types,
+        max_size_mb=requirement.max_size_mb,
+        field=f"material_{requirement_id}",
+    )
     content = upload.read()
     upload.seek(0)
     material = SubmittedMaterial(
@@ -313,20 +276,19 @@ def record_note(application: Application, action: str, note: str) -> None:
 
 
 def _check_actor(application: Application, action: str, actor: User) -> None:
+    """The applicant (or their delegate) for the applicant's steps; else an official acting for the implementing
+    department over the case's division with the role the step needs (``accounts.permissions.acts_for``)."""
     transition = TRANSITIONS[action]
     if transition.actor == Actor.APPLICANT:
-        if actor.pk not in {application.submitted_by_id, application.on_behalf_of_id}:
-            raise PermissionDenied(_("只有申请人本人可以进行此操作"), field="actor")
+        intake.require_applicant(application, actor)
         return
-    in_scope = scope_queryset(
+    require_acts_for(
         actor,
-        Application.objects.filter(pk=application.pk),
-        division_field="division",
-        department_field="department",
-        role=transition.role or None,
-    ).exists()
-    if not in_scope:
-        raise PermissionDenied(_("您无权办理该办件"), field="actor")
+        application.department,
+        division=application.division_id,
+        roles=[transition.role] if transition.role else None,
+        message=_("您无权办理该办件"),
+    )
 
 
 def _require(text: str, field: str, message: Any) -> str:

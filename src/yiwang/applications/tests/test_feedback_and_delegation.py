@@ -128,6 +128,8 @@ def test_bad_rating_opens_rectification_with_follow_up(org, make_official, resid
     assert case.status == Rectification.Status.OPEN and case.due_on > timezone.localdate()
     with pytest.raises(PermissionDenied):
         record_rectification(case, actor=make_official("other", org.shangcheng_samr), measures="无")
+    with pytest.raises(PermissionDenied):  # the rated department's role, but over another division
+        record_rectification(case, actor=make_official("far", org.xihu_samr, division=org.shangcheng), measures="无")
     record_rectification(case, actor=clerk, measures="实行一次性告知，材料清单上墙")
     record_follow_up(case, actor=clerk, note="电话回访，申请人表示认可", satisfied=True)
     assert Rectification.objects.get().status == Rectification.Status.CLOSED

@@ -19,12 +19,13 @@ from yiwang.accounts.models import User
 from yiwang.applications.delegation import chosen_principal, grant_delegation, principals_for, revoke_delegation
 from yiwang.applications.feedback import public_statistics, rate_application
 from yiwang.applications.forms_data import FormInvalid
+from yiwang.applications.intake import applicant_identity
 from yiwang.applications.lifecycle import TRANSITIONS, Actor, State, allowed_actions
 from yiwang.applications.models import Application, Delegation, Rating
 from yiwang.applications.prefill import prefill
 from yiwang.applications.receipt import render_receipt_pdf
 from yiwang.applications.selectors import applications_of
-from yiwang.applications.services import _certificates_for, act, applicant_identity, submit_application
+from yiwang.applications.services import act, certificates_for_materials, submit_application
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import DomainError, ValidationFailed
 
@@ -62,7 +63,7 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
         messages.error(request, str(exc.message))
         return redirect("portal:me")
     filled = prefill(item.form_schema, applicant)
-    by_certificate = _certificates_for(item, holder_id)
+    by_certificate = certificates_for_materials(item, holder_id)
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex

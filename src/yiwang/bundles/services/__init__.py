@@ -37,7 +37,7 @@ from yiwang.bundles.services.reads import (
     status_rows,
     visible_bundle_application,
 )
-from yiwang.bundles.services.submission import asked_materials, held_certificate_types, submit_bundle
+from yiwang.bundles.services.submission import asked_materials, submit_bundle
 
 __all__ = [
     "OPEN_STATES",
@@ -51,7 +51,6 @@ __all__ = [
     "children_of",
     "correction_list",
     "derive_state",
-    "held_certificate_types",
     "ordered_items",
     "publish_bundle",
     "remove_item",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.applications.forms_data import clean_form_data
+from yiwang.applications.intake import require_applicant
 from yiwang.applications.lifecycle import TRANSITIONS, State
 from yiwang.applications.prefill import prefill
 from yiwang.applications.services import act
@@ -21,14 +22,13 @@ from yiwang.bundles.services.notices import tell_applicant
 from yiwang.bundles.services.progress import OPEN_STATES, advance_once
 from yiwang.bundles.services.reads import children_of
 from yiwang.core import audit
-from yiwang.core.errors import Conflict, PermissionDenied
+from yiwang.core.errors import Conflict
 
 
 @transaction.atomic
 def resubmit_bundle(application: BundleApplication, *, actor: User, form_data: dict[str, Any]) -> BundleApplication:
     """补正: the applicant corrects the merged form once; every child awaiting correction is resubmitted."""
-    if actor.pk not in {application.submitted_by_id, application.on_behalf_of_id}:
-        raise PermissionDenied(_("只有申请人本人可以进行此操作"), field="actor")
+    require_applicant(application, actor)
     children = children_of(application)
     waiting = [c for c in children if c.application and c.application.state == State.CORRECTION_REQUESTED]
     if not waiting:
@@ -53,8 +53,7 @@ def withdraw_bundle(application: BundleApplication, *, actor: User, reason: str 
 
     Parts already decided (a business licence issued) stay as they are: a withdrawal cannot undo a decision.
     """
-    if actor.pk not in {application.submitted_by_id, application.on_behalf_of_id}:
-        raise PermissionDenied(_("只有申请人本人可以进行此操作"), field="actor")
+    require_applicant(application, actor)
     application = BundleApplication.objects.select_for_update().get(pk=application.pk)
     if application.withdrawn_at is not None or application.state not in OPEN_STATES:
         raise Conflict(_("该联办件已办结、未通过或已撤回，不能撤回"), field="state")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.accounts.scopes import scope_queryset
+from yiwang.applications.intake import is_applicant
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application
 from yiwang.bundles.models import BundleApplication, BundleChild
@@ -65,7 +66,7 @@ def visible_bundle_application(user: User, number: str) -> BundleApplication:
     application = BundleApplication.objects.select_related("bundle").filter(number=number).first()
     if application is None:
         raise NotFound(_("联办件不存在"), field="number")
-    if user.pk in {application.submitted_by_id, application.on_behalf_of_id}:
+    if is_applicant(application, user):
         return application
     children = Application.objects.filter(bundle_child__bundle_application=application)
     if scope_queryset(user, children).exists():

@@ -4,45 +4,31 @@ so every department has its part in its inbox at the same moment."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
+from yiwang.applications import intake
 from yiwang.applications.delegation import delegation_covers
 from yiwang.applications.forms_data import clean_form_data
 from yiwang.applications.prefill import prefill
-from yiwang.applications.services import applicant_identity
 from yiwang.bundles.forms import MergedMaterial, merge_forms, merge_materials
 from yiwang.bundles.models import Bundle, BundleApplication, BundleChild, BundleUpload
 from yiwang.bundles.services.design import bundle_items, ordered_items
 from yiwang.bundles.services.notices import tell_applicant
 from yiwang.bundles.services.progress import advance_bundle, advance_once
-from yiwang.certificates.models import Certificate
 from yiwang.core import audit
-from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
-from yiwang.core.keys import index_of
-
-
-def held_certificate_types(holder_id: str, type_ids: Iterable[int]) -> set[int]:
-    """The e-certificate types among ``type_ids`` of which the holder has a valid certificate (免提交)."""
-    wanted = set(type_ids)
-    if not wanted:
-        return set()
-    certs = Certificate.objects.filter(
-        holder_index=index_of(holder_id), cert_type_id__in=wanted, status=Certificate.Status.VALID
-    )
-    return {c.cert_type_id for c in certs if not c.is_expired()}
+from yiwang.core.errors import Conflict, PermissionDenied
 
 
 def asked_materials(materials: Sequence[MergedMaterial], holder_id: str) -> list[tuple[MergedMaterial, bool]]:
-    """The materials the applicant sees: (material, satisfied by the applicant's own e-certificate)."""
-    held = held_certificate_types(holder_id, [m.certificate_type_id for m in materials if m.certificate_type_id])
+    """The materials the applicant sees: (material, satisfied by the applicant's own e-certificate, 免提交)."""
+    held = intake.certificates_covering(holder_id, [m.certificate_type_id or 0 for m in materials])
     return [(m, m.certificate_type_id in held) for m in materials if not m.produced_in_bundle]
 
 
@@ -60,39 +46,17 @@ def submit_bundle(
     ``uploads`` maps a merged material's key (``forms.material_key``) to the uploaded file. The same idempotency
     key from the same user returns the first bundle application. Nothing is saved when anything is refused.
     """
-    key = (idempotency_key or "").strip()
-    if not 8 <= len(key) <= 64:
-        raise ValidationFailed(_("缺少有效的幂等键（8–64 个字符）"), field="idempotency_key")
-    existing = BundleApplication.objects.filter(submitted_by=user, idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            application = _submit(
-                bundle, user=user, form_data=form_data, uploads=uploads or {}, key=key, principal=on_behalf_of
-            )
-    except IntegrityError:
-        existing = BundleApplication.objects.filter(submitted_by=user, idempotency_key=key).first()
-        if existing is None:
-            raise
-        return existing
-    if transaction.get_connection().in_atomic_block:
+    application, created = intake.submit_once(
+        BundleApplication,
+        user=user,
+        idempotency_key=idempotency_key,
+        create=lambda key: _submit(
+            bundle, user=user, form_data=form_data, uploads=uploads or {}, key=key, principal=on_behalf_of
+        ),
+    )
+    if not created or transaction.get_connection().in_atomic_block:
         return application
     return advance_bundle(application)  # the items decided at once (秒批) on commit count in the state now
-
-
-def _check_upload(material: MergedMaterial, upload: Any) -> None:
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in {t.strip() for t in material.file_types.split(",")}:
-        raise ValidationFailed(
-            format_lazy(_("“{name}”只接受 {types} 格式"), name=material.name, types=material.file_types),
-            field=f"material:{material.key}",
-        )
-    if upload.size > material.max_size_mb * 1024 * 1024:
-        raise ValidationFailed(
-            format_lazy(_("“{name}”不能超过 {mb} MB"), name=material.name, mb=material.max_size_mb),
-            field=f"material:{material.key}",
-        )
 
 
 def _submit(
@@ -112,21 +76,23 @@ def _submit(
     form = merge_forms(items)
     materials = merge_materials(items)
     applicant = principal or user
-    holder_id, _name = applicant_identity(applicant)
+    holder_id, _name = intake.applicant_identity(applicant)
     filled = prefill(form.schema, applicant)
     cleaned = clean_form_data(form.schema, {**form_data, **{name: p.value for name, p in filled.items()}})
     asked = asked_materials(materials, holder_id)
     missing = [m.name for m, by_cert in asked if m.required and not by_cert and m.key not in uploads]
-    if missing:
-        raise ValidationFailed(
-            format_lazy(_("缺少必要材料：{names}"), names="、".join(missing)),
-            field="materials",
-            code="materials_missing",
-        )
+    intake.require_materials(missing)
     known = {m.key: m for m in materials}
     for material_key_, upload in uploads.items():
         if material_key_ in known:
-            _check_upload(known[material_key_], upload)
+            material = known[material_key_]
+            intake.check_upload(
+                upload,
+                name=material.name,
+                file_types=material.file_types,
+                max_size_mb=material.max_size_mb,
+                field=f"material:{material.key}",
+            )
     now = timezone.now()
     application = BundleApplication.objects.create(
         number=uuid.uuid4().hex[:32],
@@ -143,7 +109,7 @@ def _submit(
     for position, (material_key_, upload) in enumerate(uploads.items()):
         if material_key_ not in known:
             continue
-        extension = upload.name.rsplit(".", 1)[-1].lower()
+        extension = intake.file_extension(upload.name)
         stored = BundleUpload(bundle_application=application, key=material_key_, file_name=upload.name[:200])
         stored.file.save(f"{application.number}-{position}.{extension}", upload, save=False)
         stored.save()

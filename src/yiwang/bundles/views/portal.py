@@ -13,10 +13,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest
+from yiwang.applications import intake
 from yiwang.applications.delegation import chosen_principal, principals_for
 from yiwang.applications.forms_data import FormInvalid
 from yiwang.applications.prefill import Prefilled, prefill
-from yiwang.applications.services import applicant_identity
 from yiwang.bundles import services
 from yiwang.bundles.forms import MergedForm, merge_forms, merge_materials
 from yiwang.bundles.models import Bundle, BundleApplication
@@ -62,7 +62,7 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
     applicant = principal or request.user
     try:
         form = merge_forms(items)
-        holder_id, _name = applicant_identity(applicant)
+        holder_id, _name = intake.applicant_identity(applicant)
     except DomainError as exc:
         messages.error(request, str(exc.message))
         return redirect("bundles:list")
@@ -119,7 +119,7 @@ def status(request: AuthedRequest, number: str) -> HttpResponse:
         application = services.visible_bundle_application(request.user, number)
     except NotFound as exc:
         raise Http404 from exc
-    is_applicant = request.user.pk in {application.submitted_by_id, application.on_behalf_of_id}
+    is_applicant = intake.is_applicant(application, request.user)
     errors: dict[str, str] = {}
     if request.method == "POST" and is_applicant and "withdraw" in request.POST:
         try:
