@@ -63,14 +63,20 @@ class ApplyForm(SchemaForm):
         prefilled: dict[str, Any] | None = None,
         **kw: Any,
     ) -> None:
-        if data is not None and prefilled:  # 免填: the registry's value, whatever the page sent
-            data = data.copy()
-            for name, value in prefilled.items():
-                data[name] = value
-        super().__init__(data, files, **kw)
+        super().__init__(self.with_prefilled(data, prefilled), files, **kw)
         self.item = item
         for material in item.materials.all():
             self.fields[f"material_{material.pk}"] = forms.FileField(required=False, label=material.name)
+
+    @staticmethod
+    def with_prefilled(data: Any, prefilled: dict[str, Any] | None) -> Any:
+        """The posted data with the registry's values over the bound fields (免填: whatever the page sent)."""
+        if data is None or not prefilled:
+            return data
+        data = data.copy()
+        for name, value in prefilled.items():
+            data[name] = value
+        return data
 
     def uploads(self) -> dict[int, Any]:
         """Material requirement pk → the uploaded file, for the materials uploaded."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from yiwang.bundles.forms import merge_forms
+from yiwang.bundles.merging import merge_forms
 from yiwang.bundles.models import Bundle, BundleItem
 from yiwang.bundles.services import bundle_items, ordered_items
 from yiwang.catalog.models import ItemStatus, ServiceItem

@@ -15,7 +15,7 @@ from yiwang.applications.intake import require_applicant
 from yiwang.applications.lifecycle import TRANSITIONS, State
 from yiwang.applications.prefill import prefill
 from yiwang.applications.services import act
-from yiwang.bundles.forms import map_answers, merge_forms
+from yiwang.bundles.merging import map_answers, merge_forms
 from yiwang.bundles.models import BundleApplication
 from yiwang.bundles.services.design import ordered_items
 from yiwang.bundles.services.notices import tell_applicant

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.accounts.permissions import require_acts_for
-from yiwang.bundles.forms import merge_forms
 from yiwang.bundles.graph import CycleFound, topological_order
+from yiwang.bundles.merging import merge_forms
 from yiwang.bundles.models import Bundle, BundleChild, BundleItem
 from yiwang.catalog.models import ServiceItem
 from yiwang.core import audit

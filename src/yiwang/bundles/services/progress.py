@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from yiwang.applications.lifecycle import FINAL_STATES, State
 from yiwang.applications.models import SubmittedMaterial
 from yiwang.applications.services import record_note, submit_application
-from yiwang.bundles.forms import MergedMaterial, map_answers, merge_materials
+from yiwang.bundles.merging import MergedMaterial, map_answers, merge_materials
 from yiwang.bundles.models import BundleApplication, BundleChild, BundleItem, BundleState
 from yiwang.bundles.services.notices import notify_completion, notify_corrections, notify_refusal
 from yiwang.bundles.services.reads import children_of

@@ -17,7 +17,7 @@ from yiwang.applications import intake
 from yiwang.applications.delegation import delegation_covers
 from yiwang.applications.forms_data import clean_form_data
 from yiwang.applications.prefill import prefill
-from yiwang.bundles.forms import MergedMaterial, merge_forms, merge_materials
+from yiwang.bundles.merging import MergedMaterial, merge_forms, merge_materials
 from yiwang.bundles.models import Bundle, BundleApplication, BundleChild, BundleUpload
 from yiwang.bundles.services.design import bundle_items, ordered_items
 from yiwang.bundles.services.notices import tell_applicant
@@ -43,7 +43,7 @@ def submit_bundle(
 ) -> BundleApplication:
     """Submit a bundle: one merged form, one application per item without prerequisites, all at once.
 
-    ``uploads`` maps a merged material's key (``forms.material_key``) to the uploaded file. The same idempotency
+    ``uploads`` maps a merged material's key (``merging.material_key``) to the uploaded file. The same idempotency
     key from the same user returns the first bundle application. Nothing is saved when anything is refused.
     """
     application, created = intake.submit_once(

@@ -9,7 +9,7 @@ from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application
 from yiwang.applications.selectors import inbox_for
 from yiwang.applications.services import act
-from yiwang.bundles.forms import MergeConflict, merge_forms, merge_materials
+from yiwang.bundles.merging import MergeConflict, merge_forms, merge_materials
 from yiwang.bundles.models import BundleApplication, BundleItem, BundleState
 from yiwang.bundles.services import (
     DependencyCycle,

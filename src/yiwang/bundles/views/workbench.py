@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.bundles import services
-from yiwang.bundles.forms import MergeConflict, MergedForm, merge_forms, merge_materials
+from yiwang.bundles.forms import DesignForm
+from yiwang.bundles.merging import MergeConflict, MergedForm, merge_forms, merge_materials
 from yiwang.bundles.models import Bundle, BundleItem
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import DomainError
@@ -30,17 +31,20 @@ def design(request: AuthedRequest, code: str) -> HttpResponse:
     bundle = get_object_or_404(Bundle, code=code)
     error = ""
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        form = DesignForm(request.POST, bundle_item_pks=list(bundle.items.values_list("pk", flat=True)))
+        if not form.is_valid():
+            raise Http404
+        action = form.cleaned_data["action"]
         try:
             if action == "add":
-                item = get_object_or_404(ServiceItem, pk=request.POST.get("item"))
+                item = get_object_or_404(ServiceItem, pk=form.cleaned_data["item"])
                 services.add_item(bundle, item, actor=request.user)
             elif action in {"remove", "depends"}:
-                bundle_item = get_object_or_404(BundleItem, pk=request.POST.get("bundle_item"), bundle=bundle)
+                bundle_item = get_object_or_404(BundleItem, pk=form.cleaned_data["bundle_item"], bundle=bundle)
                 if action == "remove":
                     services.remove_item(bundle_item, actor=request.user)
                 else:
-                    chosen = BundleItem.objects.filter(bundle=bundle, pk__in=request.POST.getlist("depends_on"))
+                    chosen = BundleItem.objects.filter(bundle=bundle, pk__in=form.cleaned_data["depends_on"])
                     services.set_dependencies(bundle_item, chosen, actor=request.user)
             elif action == "publish":
                 services.publish_bundle(bundle, actor=request.user)
