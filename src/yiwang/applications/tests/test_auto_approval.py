@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application
@@ -42,27 +41,24 @@ FORM = {
 
 @pytest.fixture
 def item(org, calendar):
-    from yiwang.catalog.models import ServiceItem
+    from yiwang.catalog.tests.factories import service_item
 
-    return ServiceItem.objects.create(
+    return service_item(
+        org.xihu_samr,
+        org.xihu,
         item_code="11330106MB0000009-001",
         basic_code="00012345900Y",
         name="居住证签发（秒批）",
         item_type="confirmation",
-        department=org.xihu_samr,
-        division=org.xihu,
+        audience="person",
         legal_basis="《居住证暂行条例》第九条",
         conditions="在居住地居住半年以上",
-        audience="person",
         legal_time_limit=15,
         promised_time_limit=1,
         result_kind="proof",
         result_name="浙江省居住证",
         form_schema=FORM,
         approval_rules=RULES,
-        status="published",
-        version=1,
-        published_at=timezone.now(),
     )
 
 
