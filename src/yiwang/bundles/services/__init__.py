@@ -1,6 +1,7 @@
 """Business operations on bundles (一件事联办), one concept per module; this is their public face.
 
 - :mod:`.design`: a bundle's items, dependencies, publishing (administrators).
+- :mod:`.importing`: bundle designs loaded from data, all or none (operators, the demo seed).
 - :mod:`.submission`: one merged form and one set of materials submitted for the whole bundle.
 - :mod:`.progress`: starting each item when its prerequisites completed (串联改并联), sharing results.
 - :mod:`.corrections`: the applicant's correction once for all departments, and withdrawal.
@@ -22,6 +23,7 @@ from yiwang.bundles.services.design import (
     set_dependencies,
     unpublish_bundle,
 )
+from yiwang.bundles.services.importing import import_bundles
 from yiwang.bundles.services.progress import (
     OPEN_STATES,
     advance_bundle,
@@ -51,6 +53,7 @@ __all__ = [
     "children_of",
     "correction_list",
     "derive_state",
+    "import_bundles",
     "ordered_items",
     "publish_bundle",
     "remove_item",

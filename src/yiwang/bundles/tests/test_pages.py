@@ -49,16 +49,6 @@ def test_designer_is_for_administrators_and_refuses_cycles(client, bundle, admin
     assert not registration.depends_on.exists()
 
 
-def test_demo_bundles(org):
-    from yiwang.bundles.demo import ensure_demo_bundles
-    from yiwang.catalog.demo import ensure_demo_catalog
-
-    ensure_demo_catalog()
-    bundles = ensure_demo_bundles("330100")
-    assert {b.name for b in bundles} >= {"开办企业一件事", "出生一件事", "退休一件事", "迁户落户一件事"}
-    assert len(ensure_demo_bundles("330100")) == len(bundles)  # idempotent
-
-
 def test_applicant_corrects_once_on_the_status_page(client, org, make_official, bundle, agent, plan, tax_office):
     from yiwang.applications.services import act
     from yiwang.bundles.services import submit_bundle
