@@ -36,7 +36,8 @@ __all__ = [
 
 def add_domain_error(form: forms.Form, exc: DomainError) -> None:
     """The service's refusal on the field it names, or on the whole form."""
-    form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+    field = exc.field if exc.field in form.fields and not form.fields[exc.field].widget.is_hidden else None
+    form.add_error(field, str(exc.message))
 
 
 class PrincipalForm(forms.Form):
@@ -51,7 +52,7 @@ class PrincipalForm(forms.Form):
 class ApplyForm(SchemaForm):
     """The apply page: the item's answers, one file field per material, the idempotency key, the principal."""
 
-    idempotency_key = forms.CharField(required=False, max_length=64)
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     on_behalf_of = forms.CharField(required=False, max_length=20)
 
     def __init__(

@@ -9,7 +9,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import uuid
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import Any, Protocol, TypeVar
 
 from django.db import IntegrityError, models, transaction
@@ -18,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.certificates.models import Certificate
-from yiwang.core.errors import PermissionDenied, ValidationFailed
+from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.keys import index_of
 
 __all__ = [
@@ -28,8 +32,10 @@ __all__ = [
     "clean_idempotency_key",
     "file_extension",
     "is_applicant",
+    "request_digest",
     "require_applicant",
     "require_materials",
+    "store_file",
     "submit_once",
 ]
 
@@ -114,21 +120,76 @@ def clean_idempotency_key(key: str | None) -> str:
     return key
 
 
-def submit_once(model: type[S], *, user: User, idempotency_key: str, create: Callable[[str], S]) -> tuple[S, bool]:
+def request_digest(**parts: Any) -> str:
+    """A digest of what was submitted (answers, files by name and size, for whom): the same key must carry it."""
+
+    def plain(value: Any) -> Any:
+        if hasattr(value, "read") and hasattr(value, "name"):
+            return {"file": value.name, "size": getattr(value, "size", None)}
+        return value
+
+    canonical = {
+        k: {str(n): plain(v) for n, v in p.items()} if isinstance(p, dict) else plain(p) for k, p in parts.items()
+    }
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True, default=str).encode()).hexdigest()
+
+
+#: the files stored by the submission in progress, removed again when it is refused (see :func:`store_file`)
+_stored: ContextVar[list[tuple[Any, str]] | None] = ContextVar("intake_stored_files", default=None)
+
+
+def store_file(field_file: Any, extension: str, content: Any) -> None:
+    """Store an uploaded material under a name nobody else gets (not the case number, which a refused submission
+    hands back to the next applicant); a refused submission removes it again (:func:`submit_once`)."""
+    field_file.save(f"{uuid.uuid4().hex}.{extension}", content, save=False)
+    journal = _stored.get()
+    if journal is not None:
+        journal.append((field_file.storage, field_file.name))
+
+
+def submit_once(
+    model: type[S], *, user: User, idempotency_key: str, create: Callable[[str], S], digest: str = ""
+) -> tuple[S, bool]:
     """Run ``create(key)`` in one transaction unless ``user`` already submitted with this key; (result, created).
 
-    A concurrent request with the same key that wins the race is answered with what it created.
+    A repeated key with a different ``digest`` (another body) is refused with :class:`Conflict` (409), never
+    answered with the first result. A concurrent request with the same key that wins the race is answered with what
+    it created. When ``create`` fails, the files it stored are removed: nothing of a refused submission remains.
     """
     key = clean_idempotency_key(idempotency_key)
     manager = model._default_manager
     existing = manager.filter(submitted_by=user, idempotency_key=key).first()
     if existing is not None:
-        return existing, False
+        return _same_request(existing, digest), False
+    journal: list[tuple[Any, str]] = []
+    token = _stored.set(journal)
     try:
         with transaction.atomic():
             return create(key), True
     except IntegrityError:
+        _remove(journal)
         existing = manager.filter(submitted_by=user, idempotency_key=key).first()
         if existing is None:
             raise
-        return existing, False
+        return _same_request(existing, digest), False
+    except BaseException:
+        _remove(journal)
+        raise
+    finally:
+        _stored.reset(token)
+
+
+def _same_request(existing: S, digest: str) -> S:
+    stored = getattr(existing, "request_digest", "")
+    if digest and stored and stored != digest:
+        raise Conflict(
+            _("该幂等键已用于一份内容不同的申请，未重复受理；如需再次申请，请刷新页面后重新提交"),
+            field="idempotency_key",
+            code="idempotency_key_reused",
+        )
+    return existing
+
+
+def _remove(journal: list[tuple[Any, str]]) -> None:
+    for storage, name in journal:
+        storage.delete(name)

@@ -22,9 +22,10 @@ from yiwang.accounts.permissions import require_acts_for
 from yiwang.applications import autoapproval, intake
 from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
-from yiwang.applications.lifecycle import TRANSITIONS, Actor
+from yiwang.applications.lifecycle import TRANSITIONS, Actor, State
 from yiwang.applications.models import Application, ApplicationEvent, DailyCounter, SubmittedMaterial
 from yiwang.applications.prefill import prefill
+from yiwang.catalog.formschema import bound_elements
 from yiwang.catalog.models import ServiceItem
 from yiwang.certificates.models import Certificate
 from yiwang.core import audit
@@ -139,10 +140,18 @@ def submit_application(
     e-certificate satisfies are attached by reference (免提交); other required materials must be uploaded.
     ``in_bundle`` marks a part of a one-thing bundle (一件事), whose applicant hears of it through the bundle.
     """
+    bound = bound_elements(item.form_schema)  # 免填 fields: the registry's value counts, not what was sent
+    digest = intake.request_digest(
+        item=item.pk,
+        form={k: v for k, v in form_data.items() if k not in bound},
+        uploads=uploads or {},
+        on_behalf_of=on_behalf_of.pk if on_behalf_of else None,
+    )
     application, created = intake.submit_once(
         Application,
         user=user,
         idempotency_key=idempotency_key,
+        digest=digest,
         create=lambda key: _submit(
             item,
             user=user,
@@ -151,14 +160,27 @@ def submit_application(
             uploads=uploads or {},
             principal=on_behalf_of,
             in_bundle=in_bundle,
+            digest=digest,
         ),
     )
-    if not created:
+    if not created and not _awaits_auto_decision(application):
         return application
+    # a new submission, or one stored before the server died and before 秒批 ran: decide now (the repeated key
+    # picks it up, so no submission is left waiting for a decision the platform would have made at once)
     if not transaction.get_connection().in_atomic_block:  # 秒批 right after the submission is safely stored
         return auto_approve(application)
     transaction.on_commit(lambda: auto_approve(Application.objects.get(pk=application.pk)))
     return application
+
+
+def _awaits_auto_decision(application: Application) -> bool:
+    """Stored, still waiting, never decided, and its item decides by rules (秒批)."""
+    return (
+        application.state == State.SUBMITTED
+        and application.auto_decision is None
+        and not application.events.exclude(action="submit").exists()
+        and bool((application.item.approval_rules or "").strip())
+    )
 
 
 def auto_approve(application: Application) -> Application:
@@ -196,6 +218,7 @@ def _submit(
     uploads: dict[int, Any],
     principal: User | None,
     in_bundle: bool,
+    digest: str,
 ) -> Application:
     if not item.is_published:
         raise Conflict(_("该事项未发布，暂不能申请"), field="item")
@@ -230,6 +253,7 @@ def _submit(
         form_data=cleaned,
         prefilled_fields=sorted(filled),
         in_bundle=in_bundle,
+        request_digest=digest,
         submitted_at=now,
     )
     for requirement_id, cert in by_certificate.items():
@@ -262,7 +286,7 @@ def _attach_upload(application: Application, requirement_id: int, upload: Any) -
         sm3=sm3_hex(content),
         size=upload.size,
     )
-    material.file.save(f"{application.application_no}-{requirement_id}.{extension}", upload, save=False)
+    intake.store_file(material.file, extension, upload)
     material.save()
     return material
 

@@ -27,7 +27,7 @@ __all__ = [
 class BundleApplyForm(SchemaForm):
     """The merged form of a bundle, one file field per asked material (``material_<n>``), key and principal."""
 
-    idempotency_key = forms.CharField(required=False, max_length=64)
+    idempotency_key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     on_behalf_of = forms.CharField(required=False, max_length=20)
 
     def __init__(

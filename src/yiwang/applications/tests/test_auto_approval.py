@@ -119,3 +119,18 @@ def test_a_failed_condition_goes_to_a_person_with_that_condition_marked(
     assert "转人工办理" in page and "不满足" in page
     assert '<dt class="col-sm-3">申领事由</dt>' in page  # the answers under the form's titles, not field names
     assert '<dt class="col-sm-3">reason</dt>' not in page
+
+
+@pytest.mark.django_db
+def test_a_submission_stored_before_a_crash_is_decided_when_its_key_comes_again(
+    item, citizen, django_capture_on_commit_callbacks
+):
+    """The server died after storing the submission and before 秒批 ran: re-sending the key decides it."""
+    with django_capture_on_commit_callbacks(execute=False):  # the on-commit decision never ran (the crash)
+        stored = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000003")
+    assert Application.objects.get(pk=stored.pk).state == State.SUBMITTED
+    with django_capture_on_commit_callbacks(execute=True):
+        again = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000003")
+    assert again.pk == stored.pk
+    assert Application.objects.get(pk=stored.pk).state == State.COMPLETED
+    assert Application.objects.count() == 1

@@ -37,7 +37,7 @@ from yiwang.applications.receipt import render_receipt_pdf
 from yiwang.applications.selectors import applications_of
 from yiwang.applications.services import act, certificates_for_materials, submit_application
 from yiwang.catalog.models import ServiceItem
-from yiwang.core.errors import DomainError, ValidationFailed
+from yiwang.core.errors import Conflict, DomainError, ValidationFailed
 
 
 def _fields(item: ServiceItem, filled: dict[str, Any], values: dict[str, Any], errors: dict[str, str]) -> list[dict]:
@@ -81,6 +81,7 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
     by_certificate = certificates_for_materials(item, holder_id)
     form_class = apply_form(item)
     form = form_class(item=item, initial={"idempotency_key": uuid.uuid4().hex})
+    status = 200
     if request.method == "POST":
         form = form_class(request.POST, request.FILES, item=item, prefilled={n: p.value for n, p in filled.items()})
         if form.is_valid():
@@ -98,6 +99,7 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
                     form.add_error(name if name in form.fields else None, message)
             except DomainError as exc:
                 add_domain_error(form, exc)
+                status = exc.status_code if isinstance(exc, Conflict) else 200
             else:
                 messages.success(request, _("申请已提交，办件编号 %(no)s") % {"no": application.application_no})
                 return redirect("applications:detail", application_no=application.application_no)
@@ -119,6 +121,7 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
             "principals": principals,
             "principal": principal,
         },
+        status=status,
     )
 
 

@@ -22,6 +22,7 @@ from yiwang.bundles.models import Bundle, BundleApplication, BundleChild, Bundle
 from yiwang.bundles.services.design import bundle_items, ordered_items
 from yiwang.bundles.services.notices import tell_applicant
 from yiwang.bundles.services.progress import advance_bundle, advance_once
+from yiwang.catalog.formschema import bound_elements
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, PermissionDenied
 
@@ -46,12 +47,26 @@ def submit_bundle(
     ``uploads`` maps a merged material's key (``merging.material_key``) to the uploaded file. The same idempotency
     key from the same user returns the first bundle application. Nothing is saved when anything is refused.
     """
+    bound = {name for bi in bundle.items.select_related("item") for name in bound_elements(bi.item.form_schema)}
+    digest = intake.request_digest(  # 免填 fields: the registry's value counts, not what was sent
+        bundle=bundle.pk,
+        form={k: v for k, v in form_data.items() if k not in bound},
+        uploads=uploads or {},
+        on_behalf_of=on_behalf_of.pk if on_behalf_of else None,
+    )
     application, created = intake.submit_once(
         BundleApplication,
         user=user,
         idempotency_key=idempotency_key,
+        digest=digest,
         create=lambda key: _submit(
-            bundle, user=user, form_data=form_data, uploads=uploads or {}, key=key, principal=on_behalf_of
+            bundle,
+            user=user,
+            form_data=form_data,
+            uploads=uploads or {},
+            key=key,
+            principal=on_behalf_of,
+            digest=digest,
         ),
     )
     if not created or transaction.get_connection().in_atomic_block:
@@ -67,6 +82,7 @@ def _submit(
     uploads: dict[str, Any],
     key: str,
     principal: User | None,
+    digest: str,
 ) -> BundleApplication:
     if bundle.status != Bundle.Status.PUBLISHED:
         raise Conflict(_("该一件事未发布，暂不能申请"), field="bundle")
@@ -100,18 +116,19 @@ def _submit(
         submitted_by=user,
         on_behalf_of=principal,
         idempotency_key=key,
+        request_digest=digest,
         form_data=cleaned,
         field_map=form.field_map(),
         submitted_at=now,
     )
     application.number = f"YJS{timezone.localdate(now):%Y%m%d}{application.pk:06d}"
     application.save(update_fields=["number"])
-    for position, (material_key_, upload) in enumerate(uploads.items()):
+    for material_key_, upload in uploads.items():
         if material_key_ not in known:
             continue
         extension = intake.file_extension(upload.name)
         stored = BundleUpload(bundle_application=application, key=material_key_, file_name=upload.name[:200])
-        stored.file.save(f"{application.number}-{position}.{extension}", upload, save=False)
+        intake.store_file(stored.file, extension, upload)
         stored.save()
     for bundle_item in items:
         BundleChild.objects.create(bundle_application=application, bundle_item=bundle_item)

@@ -23,7 +23,7 @@ from yiwang.bundles import services
 from yiwang.bundles.forms import BundleApplyForm, WithdrawForm, bundle_apply_form, correction_form
 from yiwang.bundles.merging import MergedForm, merge_forms, merge_materials
 from yiwang.bundles.models import Bundle, BundleApplication
-from yiwang.core.errors import DomainError, NotFound
+from yiwang.core.errors import Conflict, DomainError, NotFound
 
 
 def catalogue(request: AuthedRequest) -> HttpResponse:
@@ -74,14 +74,15 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     key = uuid.uuid4().hex
+    status = 200
     if request.method == "POST":
         form = bundle_apply_form(merged)(
             request.POST, request.FILES, slots=slots, prefilled={n: p.value for n, p in filled.items()}
         )
         values = dict(form.data.items())
         key = str(form["idempotency_key"].value() or key)
-        submitted, errors = (
-            _submit(request, bundle, form, principal) if form.is_valid() else (None, form.field_errors())
+        submitted, errors, status = (
+            _submit(request, bundle, form, principal) if form.is_valid() else (None, form.field_errors(), 200)
         )
         if submitted is not None:
             return redirect("bundles:status", number=submitted.number)
@@ -103,12 +104,13 @@ def apply(request: AuthedRequest, code: str) -> HttpResponse:
             "principal": principal,
             "general_error": "；".join(general),
         },
+        status=status,
     )
 
 
 def _submit(
     request: AuthedRequest, bundle: Bundle, form: BundleApplyForm, principal: User | None
-) -> tuple[BundleApplication | None, dict[str, str]]:
+) -> tuple[BundleApplication | None, dict[str, str], int]:
     """Submit the bundle from a valid page form: (the bundle application, or None and the refusals by field)."""
     try:
         submitted = services.submit_bundle(
@@ -120,11 +122,11 @@ def _submit(
             on_behalf_of=principal,
         )
     except FormInvalid as exc:
-        return None, exc.errors
-    except DomainError as exc:
-        return None, {exc.field or "__all__": str(exc.message)}
+        return None, exc.errors, 200
+    except DomainError as exc:  # a reused idempotency key with another body is a 409
+        return None, {exc.field or "__all__": str(exc.message)}, exc.status_code if isinstance(exc, Conflict) else 200
     messages.success(request, _("申请已提交，联办编号 %(no)s") % {"no": submitted.number})
-    return submitted, {}
+    return submitted, {}, 200
 
 
 def _resubmit(request: AuthedRequest, application: BundleApplication) -> tuple[dict[str, str], dict[str, Any]]:
