@@ -8,11 +8,12 @@ from typing import Any
 from ninja import Router, Schema, Status
 
 from yiwang.accounts.http import AuthedRequest
+from yiwang.applications.deadlines import deadline_colour
 from yiwang.applications.feedback import rate_application
 from yiwang.applications.lifecycle import TRANSITIONS, Actor, allowed_actions
 from yiwang.applications.models import Application
 from yiwang.applications.selectors import applications_of, cases_for, inbox_for
-from yiwang.applications.services import act, deadline_colour, submit_application
+from yiwang.applications.services import act, submit_application
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import NotFound, ValidationFailed
 

@@ -9,6 +9,6 @@ class ApplicationsConfig(AppConfig):
     label = "applications"
     verbose_name = _("办件")
     workbench_menu = (
-        MenuEntry("workbench:inbox", _("办件箱"), order=10),
-        MenuEntry("workbench:rectifications", _("差评整改"), order=20),
+        MenuEntry("applications:workbench:inbox", _("办件箱"), order=10),
+        MenuEntry("applications:workbench:rectifications", _("差评整改"), order=20),
     )

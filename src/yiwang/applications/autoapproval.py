@@ -1,37 +1,41 @@
-"""秒批 (auto-approval): an item's rules run over the application and the applicant's registry data.
+"""秒批 (auto-approval), the decision: an item's rules over the application and the applicant's registry data.
 
-If every condition holds and all data is present, the platform accepts, approves and completes the case at once,
-issuing the result; otherwise the case stays in the officials' inbox with the failed or unknown conditions
-marked. Either way the explanation (each condition, the value used, its source element, the clause) is stored on
-the application and shown to the applicant and the official. The platform never refuses on its own: a case the
-rules cannot approve goes to a person, so there is no automated refusal to appeal (ARCHITECTURE.md, Automated
-decisions).
+This module only decides: facts in, a decision and its explanation out; it writes nothing and knows no service.
+``services.auto_approve`` stores the explanation and carries the decision out (accept → approve → complete, issuing
+the result), or leaves the case in the officials' inbox with the failed or unknown conditions marked. The
+explanation names each condition, the value used, its source element and the clause, and is shown to the applicant
+and the official. The platform never refuses on its own: a case the rules cannot approve goes to a person, so
+there is no automated refusal to appeal (ARCHITECTURE.md, Automated decisions).
 """
 
 from __future__ import annotations
 
-import logging
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.utils import timezone
 
 from yiwang.applications.models import Application
 from yiwang.catalog.approval import application_fact_schema, element_fact, load_approval_rules
-from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import is_valid_id_number
-from yiwang.registries.models import CreditRating, DataElement, LegalEntity, Person
-from yiwang.rules import Explanation, explain
+from yiwang.registries.credit import current_rating
+from yiwang.registries.elements import element_value
+from yiwang.registries.models import DataElement, LegalEntity, Person
+from yiwang.rules import explain
 
-log = logging.getLogger(__name__)
+__all__ = ["AutoDecision", "application_facts", "decide"]
 
 
-def _record_value(record: Person | LegalEntity, field_name: str) -> Any:
-    field = record._meta.get_field(field_name)
-    if field.is_relation:
-        related = getattr(record, field_name)
-        return related.name if isinstance(related, Person) else getattr(record, getattr(field, "attname", field_name))
-    return getattr(record, field_name)
+@dataclass(frozen=True)
+class AutoDecision:
+    """The outcome of the item's rules: approve at once, or not (with the conditions that did not pass)."""
+
+    approve: bool
+    explanation: dict[str, Any]
+
+    @property
+    def failed_conditions(self) -> list[str]:
+        return [c["description"] for c in self.explanation.get("conditions", []) if c["status"] != "passed"]
 
 
 def application_facts(application: Application) -> dict[str, Any]:
@@ -41,50 +45,23 @@ def application_facts(application: Application) -> dict[str, Any]:
         records: dict[str, Any] = {"person": Person.objects.with_id_number(application.applicant_id).first()}
     else:
         entity = LegalEntity.objects.filter(uscc=application.applicant_id).first()
-        rating = CreditRating.objects.filter(entity=entity).order_by("-rated_on", "-pk").first() if entity else None
+        rating = current_rating(entity) if entity else None
         records = {"entity": entity, "credit": {"risk_class": rating.risk_class} if rating else None}
     for element in DataElement.objects.filter(registry__in=list(records)):
         record = records[element.registry]
         if record is None:
             continue
-        value = (
-            record.get(element.field_name) if isinstance(record, dict) else _record_value(record, element.field_name)
-        )
+        value = element_value(record, element.field_name)
         if value not in (None, ""):
             facts[element_fact(element.code)] = value
     return facts
 
 
-def check_application(application: Application) -> Explanation | None:
-    """Run the item's rules (None when the item has none) and store the explanation on the application."""
+def decide(application: Application) -> AutoDecision | None:
+    """The item's rules over the application's facts (``None`` when the item has no 秒批 rules). Writes nothing."""
     rules = load_approval_rules(application.item)
     if rules is None:
         return None
     schema = application_fact_schema(application.item)
     explanation = explain(rules, application_facts(application), schema, as_of=timezone.localdate())
-    Application.objects.filter(pk=application.pk).update(auto_decision=explanation.as_dict())
-    return explanation
-
-
-def run_auto_approval(application: Application) -> Application:
-    """After submission: approve and complete at once when the rules hold, else leave the case for a person."""
-    from yiwang.applications.services import act, record_note
-
-    try:
-        explanation = check_application(application)
-    except Exception:  # a broken rule must never lose the submission: the case simply goes to a person
-        log.exception("auto-approval check failed for %s", application.application_no)
-        return application
-    if explanation is None:
-        return application
-    if explanation.result != "true":
-        failed = "、".join(c["description"] for c in explanation.as_dict()["conditions"] if c["status"] != "passed")
-        record_note(application, "auto_check", f"秒批条件未全部满足，转人工办理：{failed}")
-        return Application.objects.get(pk=application.pk)
-    try:
-        with transaction.atomic():
-            for action in ("accept", "approve", "complete"):
-                application = act(application, action, actor=None, note="秒批：全部条件满足", system=True)
-    except DomainError as exc:  # e.g. the result certificate could not be issued: a person takes over
-        record_note(application, "auto_check", f"秒批未能完成（{exc.message}），转人工办理")
-    return Application.objects.get(pk=application.pk)
+    return AutoDecision(approve=explanation.result == "true", explanation=explanation.as_dict())

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
-from yiwang.accounts.scopes import scope_queryset
+from yiwang.accounts.permissions import require_acts_for
+from yiwang.applications.intake import require_applicant
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application, Rating, Rectification
 from yiwang.core import audit
-from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from yiwang.core.errors import Conflict, ValidationFailed
 from yiwang.core.workdays import WorkingDays
 
 #: 国务院办公厅《关于建立政务服务“好差评”制度提高政务服务水平的意见》(国办发〔2019〕51号): a bad rating is
@@ -26,8 +27,7 @@ BAD_SCORES = (1, 2)
 @transaction.atomic
 def rate_application(application: Application, *, actor: User, score: int, comment: str = "") -> Rating:
     """The applicant rates a completed application once; a score of 1–2 opens a rectification case."""
-    if application.submitted_by_id != actor.pk and application.on_behalf_of_id != actor.pk:
-        raise PermissionDenied(_("只有申请人可以评价"), field="actor")
+    require_applicant(application, actor, _("只有申请人可以评价"))
     if application.state != State.COMPLETED:
         raise Conflict(_("办结后才能评价"), field="state")
     if score not in Rating.Score.values:
@@ -51,14 +51,8 @@ def rate_application(application: Application, *, actor: User, score: int, comme
 
 
 def _check_official(rectification: Rectification, actor: User) -> None:
-    visible = scope_queryset(
-        actor,
-        Rectification.objects.filter(pk=rectification.pk),
-        division_field="division",
-        department_field="department",
-    )
-    if not visible.exists():
-        raise PermissionDenied(_("您无权处理该差评"), field="actor")
+    """An official acting for the rated department over the case's division (``accounts.permissions.acts_for``)."""
+    require_acts_for(actor, rectification.department, division=rectification.division_id, message=_("您无权处理该差评"))
 
 
 @transaction.atomic

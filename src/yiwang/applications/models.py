@@ -34,6 +34,9 @@ class Application(models.Model):
     applicant_index = BlindIndexField(source="applicant_id", db_index=True)
     applicant_name = models.CharField(_("申请人"), max_length=128)
     idempotency_key = models.CharField(_("幂等键"), max_length=64)
+    request_digest = models.CharField(
+        _("请求摘要"), max_length=64, blank=True, default="", help_text=_("同一幂等键重复提交时，核对内容是否一致")
+    )
     state = models.CharField(_("状态"), max_length=24, choices=State.choices, default=State.SUBMITTED)
     form_data = models.JSONField(_("表单内容"), default=dict)
     prefilled_fields = models.JSONField(_("免填字段"), default=list, help_text=_("取自基础库的字段名"))
@@ -48,6 +51,9 @@ class Application(models.Model):
     decision_reason = models.TextField(_("决定理由"), blank=True)
     auto_decision = models.JSONField(
         _("秒批比对结果"), null=True, blank=True, help_text=_("每个条件、所用数据及来源、法律依据")
+    )
+    in_bundle = models.BooleanField(
+        _("一件事子办件"), default=False, help_text=_("一件事联办的一部分：补正与办结结果由一件事合并告知")
     )
     completed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     result_certificate = models.ForeignKey(

@@ -8,6 +8,7 @@ from typing import Any
 
 from yiwang.accounts.models import Department, User
 from yiwang.catalog.formschema import bound_elements
+from yiwang.registries.elements import element_value
 from yiwang.registries.models import DataElement, LegalEntity, Person
 
 
@@ -19,16 +20,9 @@ class Prefilled:
     source: str  # the element's authoritative source (数据来源), for the read-only display
 
 
-def _value(record: Person | LegalEntity, field_name: str) -> Any:
-    field = record._meta.get_field(field_name)
-    if field.is_relation:
-        related = getattr(record, field_name)
-        # a person is shown by name (法定代表人); coded references (division, industry) by their code
-        return related.name if isinstance(related, Person) else getattr(record, getattr(field, "attname", field_name))
-    value = getattr(record, field_name)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
+def _shown(value: Any) -> Any:
+    """A registry value as a form field shows it: dates as ``YYYY-MM-DD`` (the form's date format)."""
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def applicant_records(user: User) -> tuple[Person | None, LegalEntity | None]:
@@ -48,7 +42,7 @@ def prefill(schema: dict[str, Any], user: User) -> dict[str, Prefilled]:
         record = records.get(code.split(".", 1)[0])
         if element is None or record is None:
             continue
-        value = _value(record, element.field_name)
+        value = _shown(element_value(record, element.field_name))
         if value in (None, "", []):
             continue
         source = str(Department.Kind(element.source_kind).label)

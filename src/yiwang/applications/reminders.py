@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import RoleAssignment, User
+from yiwang.applications.deadlines import deadline_colour
 from yiwang.applications.lifecycle import CLOCK_RUNNING
 from yiwang.applications.models import Application
-from yiwang.applications.services import deadline_colour
 from yiwang.core.notify import notify
 from yiwang.core.workdays import WorkingDays
 
@@ -40,7 +40,7 @@ def send_deadline_reminders() -> int:
                 official,
                 _("催办提醒"),
                 text,
-                url=reverse("workbench:case", args=[application.application_no]),
+                url=reverse("applications:workbench:case", args=[application.application_no]),
                 dedupe_key=f"reminder:{application.pk}:{colour}:{today.isoformat()}",
                 obj=application,
             )

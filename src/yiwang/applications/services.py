@@ -7,42 +7,34 @@ raises a domain error with the field concerned — changing nothing — when it 
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
-from yiwang.accounts.scopes import scope_queryset
+from yiwang.accounts.permissions import require_acts_for
+from yiwang.applications import autoapproval, intake
 from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
-from yiwang.applications.lifecycle import CLOCK_RUNNING, TRANSITIONS, Actor, State
+from yiwang.applications.lifecycle import TRANSITIONS, Actor, State
 from yiwang.applications.models import Application, ApplicationEvent, DailyCounter, SubmittedMaterial
 from yiwang.applications.prefill import prefill
+from yiwang.catalog.formschema import bound_elements
 from yiwang.catalog.models import ServiceItem
 from yiwang.certificates.models import Certificate
 from yiwang.core import audit
-from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
-from yiwang.core.keys import index_of
+from yiwang.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
 from yiwang.core.workdays import WorkingDays
 
+log = logging.getLogger(__name__)
+
 AUDIENCE_OF_KIND: dict[str, set[str]] = {User.Kind.PERSON: {"person", "both"}, User.Kind.AGENT: {"enterprise", "both"}}
-
-
-def applicant_identity(user: User) -> tuple[str, str]:
-    """(ID number or USCC, name) of whom the user applies for."""
-    if user.kind == User.Kind.AGENT and user.enterprise_uscc:
-        from yiwang.registries.models import LegalEntity
-
-        entity = LegalEntity.objects.filter(uscc=user.enterprise_uscc).first()
-        return user.enterprise_uscc, entity.name if entity else user.enterprise_uscc
-    if user.kind == User.Kind.PERSON and user.id_number:
-        return user.id_number, user.full_name or user.username
-    raise PermissionDenied(_("账户未关联身份信息，不能申请：请先完成实名认证"), field="applicant")
 
 
 def _next_number(item: ServiceItem, today: date) -> str:
@@ -101,7 +93,7 @@ def _tell_applicant(application: Application, event: ApplicationEvent, actor: Us
             return
         template = _AUTO_COMPLETED
     # a part of a one-thing bundle: corrections and results reach the applicant as the bundle's combined notices
-    if event.action in {"request_correction", "complete"} and hasattr(application, "bundle_child"):
+    if event.action in {"request_correction", "complete"} and application.in_bundle:
         return
     from yiwang.core.notify import notify
 
@@ -122,19 +114,11 @@ def _tell_applicant(application: Application, event: ApplicationEvent, actor: Us
         )
 
 
-def _certificates_for(item: ServiceItem, holder_id: str) -> dict[int, Certificate]:
+def certificates_for_materials(item: ServiceItem, holder_id: str) -> dict[int, Certificate]:
     """免提交: for each material an e-certificate may satisfy, the applicant's valid certificate of that type."""
     wanted = {m.pk: m.certificate_type_id for m in item.materials.all() if m.certificate_type_id}
-    if not wanted:
-        return {}
-    certs = Certificate.objects.filter(
-        holder_index=index_of(holder_id), cert_type_id__in=set(wanted.values()), status=Certificate.Status.VALID
-    ).order_by("-issued_at")
-    by_type: dict[int, Certificate] = {}
-    for cert in certs:
-        if not cert.is_expired():
-            by_type.setdefault(cert.cert_type_id, cert)
-    return {req: by_type[t] for req, t in wanted.items() if t in by_type}
+    covering = intake.certificates_covering(holder_id, wanted.values())
+    return {req: covering[t] for req, t in wanted.items() if t in covering}
 
 
 def submit_application(
@@ -145,6 +129,7 @@ def submit_application(
     idempotency_key: str,
     uploads: dict[int, Any] | None = None,
     on_behalf_of: User | None = None,
+    in_bundle: bool = False,
 ) -> Application:
     """Submit an application; the same idempotency key from the same user returns the first application.
 
@@ -153,36 +138,75 @@ def submit_application(
 
     Fields bound to registry elements are taken from the registries (免填), whatever the form says; materials an
     e-certificate satisfies are attached by reference (免提交); other required materials must be uploaded.
+    ``in_bundle`` marks a part of a one-thing bundle (一件事), whose applicant hears of it through the bundle.
     """
-    key = (idempotency_key or "").strip()
-    if not 8 <= len(key) <= 64:
-        raise ValidationFailed(_("缺少有效的幂等键（8–64 个字符）"), field="idempotency_key")
-    existing = Application.objects.filter(submitted_by=user, idempotency_key=key).first()
-    if existing is not None:
-        return existing
-    try:
-        with transaction.atomic():
-            application = _submit(
-                item, user=user, form_data=form_data, key=key, uploads=uploads or {}, principal=on_behalf_of
-            )
-    except IntegrityError:
-        # a concurrent request with the same key won the race: return what it created
-        existing = Application.objects.filter(submitted_by=user, idempotency_key=key).first()
-        if existing is None:
-            raise
-        return existing
+    bound = bound_elements(item.form_schema)  # 免填 fields: the registry's value counts, not what was sent
+    digest = intake.request_digest(
+        item=item.pk,
+        form={k: v for k, v in form_data.items() if k not in bound},
+        uploads=uploads or {},
+        on_behalf_of=on_behalf_of.pk if on_behalf_of else None,
+    )
+    application, created = intake.submit_once(
+        Application,
+        user=user,
+        idempotency_key=idempotency_key,
+        digest=digest,
+        create=lambda key: _submit(
+            item,
+            user=user,
+            form_data=form_data,
+            key=key,
+            uploads=uploads or {},
+            principal=on_behalf_of,
+            in_bundle=in_bundle,
+            digest=digest,
+        ),
+    )
+    if not created and not _awaits_auto_decision(application):
+        return application
+    # a new submission, or one stored before the server died and before 秒批 ran: decide now (the repeated key
+    # picks it up, so no submission is left waiting for a decision the platform would have made at once)
     if not transaction.get_connection().in_atomic_block:  # 秒批 right after the submission is safely stored
-        from yiwang.applications.autoapproval import run_auto_approval
-
-        return run_auto_approval(application)
-    transaction.on_commit(lambda: _auto_approve_later(application.pk))
+        return auto_approve(application)
+    transaction.on_commit(lambda: auto_approve(Application.objects.get(pk=application.pk)))
     return application
 
 
-def _auto_approve_later(pk: int) -> None:
-    from yiwang.applications.autoapproval import run_auto_approval
+def _awaits_auto_decision(application: Application) -> bool:
+    """Stored, still waiting, never decided, and its item decides by rules (秒批)."""
+    return (
+        application.state == State.SUBMITTED
+        and application.auto_decision is None
+        and not application.events.exclude(action="submit").exists()
+        and bool((application.item.approval_rules or "").strip())
+    )
 
-    run_auto_approval(Application.objects.get(pk=pk))
+
+def auto_approve(application: Application) -> Application:
+    """秒批 after submission: store the decision's explanation, then accept, approve and complete at once when the
+    rules hold, else leave the case for a person with the unmet conditions noted (``autoapproval.decide``)."""
+    try:
+        decision = autoapproval.decide(application)
+    except Exception:  # a broken rule must never lose the submission: the case simply goes to a person
+        log.exception("auto-approval check failed for %s", application.application_no)
+        return application
+    if decision is None:
+        return application
+    Application.objects.filter(pk=application.pk).update(auto_decision=decision.explanation)
+    application.auto_decision = decision.explanation
+    if not decision.approve:
+        record_note(
+            application, "auto_check", f"秒批条件未全部满足，转人工办理：{'、'.join(decision.failed_conditions)}"
+        )
+        return Application.objects.get(pk=application.pk)
+    try:
+        with transaction.atomic():
+            for action in ("accept", "approve", "complete"):
+                application = act(application, action, actor=None, note="秒批：全部条件满足", system=True)
+    except DomainError as exc:  # e.g. the result certificate could not be issued: a person takes over
+        record_note(application, "auto_check", f"秒批未能完成（{exc.message}），转人工办理")
+    return Application.objects.get(pk=application.pk)
 
 
 def _submit(
@@ -193,6 +217,8 @@ def _submit(
     key: str,
     uploads: dict[int, Any],
     principal: User | None,
+    in_bundle: bool,
+    digest: str,
 ) -> Application:
     if not item.is_published:
         raise Conflict(_("该事项未发布，暂不能申请"), field="item")
@@ -201,22 +227,17 @@ def _submit(
         raise PermissionDenied(_("没有有效的授权，不能代其办理该事项"), field="on_behalf_of")
     if item.audience not in AUDIENCE_OF_KIND.get(applicant.kind, set()):
         raise PermissionDenied(_("您的账户类型不能申请该事项"), field="item")
-    holder_id, holder_name = applicant_identity(applicant)
+    holder_id, holder_name = intake.applicant_identity(applicant)
     filled = prefill(item.form_schema, applicant)
     data = {**form_data, **{name: p.value for name, p in filled.items()}}
     cleaned = clean_form_data(item.form_schema, data)
-    by_certificate = _certificates_for(item, holder_id)
+    by_certificate = certificates_for_materials(item, holder_id)
     missing = [
         m.name
         for m in item.materials.all()
         if m.requirement == "required" and m.pk not in by_certificate and m.pk not in uploads
     ]
-    if missing:
-        raise ValidationFailed(
-            format_lazy(_("缺少必要材料：{names}"), names="、".join(missing)),
-            field="materials",
-            code="materials_missing",
-        )
+    intake.require_materials(missing)
     now = timezone.now()
     application = Application.objects.create(
         application_no=_next_number(item, timezone.localdate(now)),
@@ -231,6 +252,8 @@ def _submit(
         idempotency_key=key,
         form_data=cleaned,
         prefilled_fields=sorted(filled),
+        in_bundle=in_bundle,
+        request_digest=digest,
         submitted_at=now,
     )
     for requirement_id, cert in by_certificate.items():
@@ -247,17 +270,13 @@ def _attach_upload(application: Application, requirement_id: int, upload: Any) -
     requirement = application.item.materials.filter(pk=requirement_id).first()
     if requirement is None:
         raise ValidationFailed(_("材料不属于该事项"), field="materials")
-    extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-    if extension not in {t.strip() for t in requirement.file_types.split(",")}:
-        raise ValidationFailed(
-            format_lazy(_("“{name}”只接受 {types} 格式"), name=requirement.name, types=requirement.file_types),
-            field=f"material_{requirement_id}",
-        )
-    if upload.size > requirement.max_size_mb * 1024 * 1024:
-        raise ValidationFailed(
-            format_lazy(_("“{name}”不能超过 {mb} MB"), name=requirement.name, mb=requirement.max_size_mb),
-            field=f"material_{requirement_id}",
-        )
+    extension = intake.check_upload(
+        upload,
+        name=requirement.name,
+        file_types=requirement.file_types,
+        max_size_mb=requirement.max_size_mb,
+        field=f"material_{requirement_id}",
+    )
     content = upload.read()
     upload.seek(0)
     material = SubmittedMaterial(
@@ -267,7 +286,7 @@ def _attach_upload(application: Application, requirement_id: int, upload: Any) -
         sm3=sm3_hex(content),
         size=upload.size,
     )
-    material.file.save(f"{application.application_no}-{requirement_id}.{extension}", upload, save=False)
+    intake.store_file(material.file, extension, upload)
     material.save()
     return material
 
@@ -281,20 +300,19 @@ def record_note(application: Application, action: str, note: str) -> None:
 
 
 def _check_actor(application: Application, action: str, actor: User) -> None:
+    """The applicant (or their delegate) for the applicant's steps; else an official acting for the implementing
+    department over the case's division with the role the step needs (``accounts.permissions.acts_for``)."""
     transition = TRANSITIONS[action]
     if transition.actor == Actor.APPLICANT:
-        if actor.pk not in {application.submitted_by_id, application.on_behalf_of_id}:
-            raise PermissionDenied(_("只有申请人本人可以进行此操作"), field="actor")
+        intake.require_applicant(application, actor)
         return
-    in_scope = scope_queryset(
+    require_acts_for(
         actor,
-        Application.objects.filter(pk=application.pk),
-        division_field="division",
-        department_field="department",
-        role=transition.role or None,
-    ).exists()
-    if not in_scope:
-        raise PermissionDenied(_("您无权办理该办件"), field="actor")
+        application.department,
+        division=application.division_id,
+        roles=[transition.role] if transition.role else None,
+        message=_("您无权办理该办件"),
+    )
 
 
 def _require(text: str, field: str, message: Any) -> str:
@@ -309,7 +327,7 @@ def act(
 ) -> Application:
     """Take one step of the lifecycle (see ``lifecycle.TRANSITIONS``).
 
-    ``system`` marks a step the platform takes itself (秒批), with no actor: only ``autoapproval`` does this.
+    ``system`` marks a step the platform takes itself (秒批), with no actor: only :func:`auto_approve` does this.
     """
     if action not in TRANSITIONS:
         raise ValidationFailed(_("未知的办理动作"), field="action")
@@ -464,21 +482,3 @@ _EFFECTS = {
     "deny": _deny,
     "complete": _complete,
 }
-
-
-# --- time limits --------------------------------------------------------------------------------------------------
-
-YELLOW_WITHIN = 2  # working days left at which a case turns yellow (催办)
-
-
-def deadline_colour(application: Application, *, today: date | None = None, days: WorkingDays | None = None) -> str:
-    """``green`` / ``yellow`` / ``red`` for running clocks, ``paused`` when suspended, ``""`` otherwise."""
-    if application.state == State.SUSPENDED:
-        return "paused"
-    if application.state not in CLOCK_RUNNING or application.due_on is None:
-        return ""
-    today = today or timezone.localdate()
-    if today > application.due_on:
-        return "red"
-    left = (days or WorkingDays()).working_days_between(today, application.due_on)
-    return "yellow" if left <= YELLOW_WITHIN else "green"

@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.bundles import services
-from yiwang.bundles.forms import merge_forms, merge_materials
+from yiwang.bundles.merging import merge_forms, merge_materials
 from yiwang.bundles.models import Bundle, BundleApplication
 from yiwang.certificates.models import CertificateType
 from yiwang.core.errors import NotFound

@@ -8,4 +8,4 @@ class BundlesConfig(AppConfig):
     name = "yiwang.bundles"
     label = "bundles"
     verbose_name = _("一件事联办")
-    workbench_menu = (MenuEntry("bundles:design_index", _("一件事设计"), order=90, admin_only=True),)
+    workbench_menu = (MenuEntry("bundles:workbench:design_index", _("一件事设计"), order=90, admin_only=True),)

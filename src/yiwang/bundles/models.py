@@ -80,6 +80,9 @@ class BundleApplication(models.Model):
         User, verbose_name=_("委托人"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     idempotency_key = models.CharField(_("幂等键"), max_length=64)
+    request_digest = models.CharField(
+        _("请求摘要"), max_length=64, blank=True, default="", help_text=_("同一幂等键重复提交时，核对内容是否一致")
+    )
     form_data = models.JSONField(_("合并表单内容"), default=dict)
     field_map = models.JSONField(
         _("字段映射"), default=dict, help_text=_("提交时冻结：一件事事项 → {事项字段: 合并表单字段}")

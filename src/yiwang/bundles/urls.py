@@ -1,12 +1,24 @@
-from django.urls import path
+"""一件事 pages: citizens' under ``/bundles/``, the administrators' designer (``bundles:workbench:…``) under
+``/workbench/bundles/``."""
 
-from yiwang.bundles import views
+from django.urls import include, path
+
+from yiwang.bundles.views import portal, workbench
 
 app_name = "bundles"
+
+portal_patterns = [
+    path("", portal.catalogue, name="list"),
+    path("applications/<str:number>/", portal.status, name="status"),
+    path("<str:code>/apply/", portal.apply, name="apply"),
+]
+
+workbench_patterns = [
+    path("", workbench.design_index, name="design_index"),
+    path("<str:code>/", workbench.design, name="design"),
+]
+
 urlpatterns = [
-    path("", views.catalogue, name="list"),
-    path("applications/<str:number>/", views.status, name="status"),
-    path("design/", views.design_index, name="design_index"),
-    path("design/<str:code>/", views.design, name="design"),
-    path("<str:code>/apply/", views.apply, name="apply"),
+    path("bundles/", include(portal_patterns)),
+    path("workbench/bundles/", include((workbench_patterns, "workbench"))),
 ]

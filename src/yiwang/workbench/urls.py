@@ -1,13 +1,10 @@
 from django.urls import path
 
-from yiwang.workbench import application_views, registry_views, views
+from yiwang.workbench import registry_views, views
 
 app_name = "workbench"
 urlpatterns = [
     path("", views.home, name="home"),
-    path("inbox/", application_views.inbox, name="inbox"),
-    path("inbox/<str:application_no>/", application_views.case, name="case"),
-    path("rectifications/", application_views.rectifications, name="rectifications"),
     path("entities/", views.entities, name="entities"),
     path("entities/<str:uscc>/", registry_views.entity_detail, name="entity"),
     path("persons/", views.persons, name="persons"),

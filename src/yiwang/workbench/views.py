@@ -7,17 +7,14 @@ from collections import Counter
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.accounts.scopes import user_scopes
+from yiwang.applications.deadlines import COLOUR_TEXT, deadline_colour
 from yiwang.applications.selectors import inbox_for
-from yiwang.applications.services import deadline_colour
 from yiwang.core.workdays import WorkingDays
 from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.selectors import entities_for, persons_for
-
-COLOUR_TEXT = {"green": _("正常"), "yellow": _("即将到期"), "red": _("已超期"), "paused": _("已挂起"), "": _("未受理")}
 
 
 def _list_template(request: HttpRequest, full: str, partial: str) -> str:

@@ -37,35 +37,28 @@ def calendar(db):
 
 @pytest.fixture
 def food_item(org, calendar):
-    from yiwang.catalog.models import MaterialRequirement, ServiceItem
+    from yiwang.catalog.tests.factories import service_item
     from yiwang.certificates.services import ensure_default_certificate_types
 
     types = ensure_default_certificate_types()
-    item = ServiceItem.objects.create(
+    return service_item(
+        org.xihu_samr,
+        org.xihu,
         item_code="11330106MB0000001-001",
         basic_code="00012345600Y",
         name="食品经营许可（新办）",
-        item_type="licensing",
-        department=org.xihu_samr,
-        division=org.xihu,
         legal_basis="《中华人民共和国食品安全法》第三十五条",
         conditions="具有与经营的食品品种、数量相适应的经营场所",
-        audience="enterprise",
         legal_time_limit=20,
         promised_time_limit=5,
-        result_kind="certificate",
         result_name="食品经营许可证",
         result_certificate_type=types["food_business_licence"],
         form_schema=FORM,
-        status="published",
-        version=1,
-        published_at=timezone.now(),
+        materials=[
+            {"name": "营业执照", "certificate_type": types["business_licence"]},
+            {"name": "经营场所平面图", "file_types": "pdf,jpg"},
+        ],
     )
-    MaterialRequirement.objects.create(
-        item=item, position=1, name="营业执照", certificate_type=types["business_licence"]
-    )
-    MaterialRequirement.objects.create(item=item, position=2, name="经营场所平面图", file_types="pdf,jpg")
-    return item
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
 
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application
@@ -42,27 +41,24 @@ FORM = {
 
 @pytest.fixture
 def item(org, calendar):
-    from yiwang.catalog.models import ServiceItem
+    from yiwang.catalog.tests.factories import service_item
 
-    return ServiceItem.objects.create(
+    return service_item(
+        org.xihu_samr,
+        org.xihu,
         item_code="11330106MB0000009-001",
         basic_code="00012345900Y",
         name="居住证签发（秒批）",
         item_type="confirmation",
-        department=org.xihu_samr,
-        division=org.xihu,
+        audience="person",
         legal_basis="《居住证暂行条例》第九条",
         conditions="在居住地居住半年以上",
-        audience="person",
         legal_time_limit=15,
         promised_time_limit=1,
         result_kind="proof",
         result_name="浙江省居住证",
         form_schema=FORM,
         approval_rules=RULES,
-        status="published",
-        version=1,
-        published_at=timezone.now(),
     )
 
 
@@ -123,3 +119,18 @@ def test_a_failed_condition_goes_to_a_person_with_that_condition_marked(
     assert "转人工办理" in page and "不满足" in page
     assert '<dt class="col-sm-3">申领事由</dt>' in page  # the answers under the form's titles, not field names
     assert '<dt class="col-sm-3">reason</dt>' not in page
+
+
+@pytest.mark.django_db
+def test_a_submission_stored_before_a_crash_is_decided_when_its_key_comes_again(
+    item, citizen, django_capture_on_commit_callbacks
+):
+    """The server died after storing the submission and before 秒批 ran: re-sending the key decides it."""
+    with django_capture_on_commit_callbacks(execute=False):  # the on-commit decision never ran (the crash)
+        stored = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000003")
+    assert Application.objects.get(pk=stored.pk).state == State.SUBMITTED
+    with django_capture_on_commit_callbacks(execute=True):
+        again = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000003")
+    assert again.pk == stored.pk
+    assert Application.objects.get(pk=stored.pk).state == State.COMPLETED
+    assert Application.objects.count() == 1

@@ -12,6 +12,7 @@ from yiwang.applications.feedback import public_statistics, rate_application, re
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application, Rectification
 from yiwang.applications.services import act, submit_application
+from yiwang.applications.tests import factories
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.models import AuditEntry
 
@@ -28,25 +29,21 @@ PERSON_FORM = {
 
 @pytest.fixture
 def residence_item(org, calendar):
-    from yiwang.catalog.models import ServiceItem
+    from yiwang.catalog.tests.factories import service_item
 
-    return ServiceItem.objects.create(
+    return service_item(
+        org.xihu_samr,
+        org.xihu,
         item_code="11330106MB0000002-001",
         basic_code="00012345700Y",
         name="居住证签发",
         item_type="confirmation",
-        department=org.xihu_samr,
-        division=org.xihu,
+        audience="person",
         legal_basis="《居住证暂行条例》第九条",
         conditions="居住半年以上",
-        audience="person",
         legal_time_limit=15,
         promised_time_limit=7,
-        result_kind="none",
         form_schema=PERSON_FORM,
-        status="published",
-        version=1,
-        published_at=timezone.now(),
     )
 
 
@@ -109,9 +106,7 @@ def test_delegate_applies_for_the_principal(residence_item, elder_and_son):
 def test_bad_rating_opens_rectification_with_follow_up(org, make_official, residence_item, elder_and_son):
     principal, _son = elder_and_son
     clerk = make_official("clerk", org.xihu_samr)
-    application = submit_application(
-        residence_item, user=principal, form_data={"reason": "就业"}, idempotency_key="k-000000010"
-    )
+    application = factories.application(residence_item, principal, reason="就业")
     with pytest.raises(Conflict):
         rate_application(application, actor=principal, score=5)  # not finished yet
     for action in ("accept", "approve", "complete"):
@@ -128,6 +123,8 @@ def test_bad_rating_opens_rectification_with_follow_up(org, make_official, resid
     assert case.status == Rectification.Status.OPEN and case.due_on > timezone.localdate()
     with pytest.raises(PermissionDenied):
         record_rectification(case, actor=make_official("other", org.shangcheng_samr), measures="无")
+    with pytest.raises(PermissionDenied):  # the rated department's role, but over another division
+        record_rectification(case, actor=make_official("far", org.xihu_samr, division=org.shangcheng), measures="无")
     record_rectification(case, actor=clerk, measures="实行一次性告知，材料清单上墙")
     record_follow_up(case, actor=clerk, note="电话回访，申请人表示认可", satisfied=True)
     assert Rectification.objects.get().status == Rectification.Status.CLOSED

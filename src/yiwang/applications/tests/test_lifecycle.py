@@ -6,10 +6,11 @@ from datetime import date
 
 import pytest
 
+from yiwang.applications.deadlines import deadline_colour
 from yiwang.applications.forms_data import FormInvalid
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application, ApplicationEvent
-from yiwang.applications.services import act, deadline_colour, submit_application
+from yiwang.applications.services import act, submit_application
 from yiwang.applications.tests.conftest import fixed_today
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.models import AuditEntry
@@ -116,6 +117,19 @@ def test_guards_state_and_scope(org, make_official, food_item, enterprise, agent
     assert exc.value.field == "note"
     app.refresh_from_db()
     assert app.state == State.ACCEPTED
+
+
+@pytest.mark.django_db
+def test_a_role_in_another_division_is_refused(org, make_official, food_item, enterprise, agent, plan):
+    """The implementing department's own role, but over 上城区: it does not reach a 西湖区 case (acts_for)."""
+    _licence(org, make_official, enterprise)
+    app = _submit(food_item, agent, plan)
+    elsewhere = make_official("elsewhere", org.xihu_samr, division=org.shangcheng)
+    with pytest.raises(PermissionDenied) as exc:
+        act(app, "accept", actor=elsewhere)
+    assert exc.value.field == "actor"
+    act(app, "accept", actor=make_official("here", org.xihu_samr, division=org.xihu))
+    assert Application.objects.get(pk=app.pk).state == State.ACCEPTED
 
 
 @pytest.mark.django_db

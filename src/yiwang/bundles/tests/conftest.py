@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-from django.utils import timezone
 
 from yiwang.applications.tests import conftest as applications_fixtures
 
@@ -36,24 +33,16 @@ TAX_FORM = {
 
 
 def _item(code: str, name: str, department, division, form, **extra):
-    from yiwang.catalog.models import ServiceItem
+    from yiwang.catalog.tests.factories import service_item
 
-    return ServiceItem.objects.create(
+    return service_item(
+        department,
+        division,
         item_code=code,
         basic_code="000117001000",
         name=name,
-        item_type="licensing",
-        department=department,
-        division=division,
-        legal_basis="测试依据",
-        conditions="测试条件",
-        audience="enterprise",
+        form_schema=form,
         promised_time_limit=3,
-        result_kind="certificate" if extra.get("result_certificate_type") else "none",
-        form_schema=copy.deepcopy(form),
-        status="published",
-        version=1,
-        published_at=timezone.now(),
         **extra,
     )
 
@@ -82,25 +71,23 @@ def registration_item(org, food_item):
 
 @pytest.fixture
 def tax_item(org, tax_office, food_item):
-    from yiwang.catalog.models import MaterialRequirement
-
-    item = _item("11330106MB0000001-020", "新办纳税人涉税事项", tax_office, org.xihu, TAX_FORM)
-    MaterialRequirement.objects.create(item=item, position=1, name="经营场所平面图", file_types="pdf,jpg,png")
-    return item
+    return _item(
+        "11330106MB0000001-020",
+        "新办纳税人涉税事项",
+        tax_office,
+        org.xihu,
+        TAX_FORM,
+        materials=[{"name": "经营场所平面图", "file_types": "pdf,jpg,png"}],
+    )
 
 
 @pytest.fixture
 def bundle(registration_item, food_item, tax_item):
-    from yiwang.bundles.models import Bundle, BundleItem
+    from yiwang.bundles.tests import factories
 
-    bundle = Bundle.objects.create(
-        code="start-business", name="开办企业一件事", life_event="business_start", status="published"
+    return factories.bundle(
+        [registration_item, food_item, tax_item], code="start-business", name="开办企业一件事", depends={1: [0]}
     )
-    registration = BundleItem.objects.create(bundle=bundle, item=registration_item, position=1)
-    food = BundleItem.objects.create(bundle=bundle, item=food_item, position=2)
-    BundleItem.objects.create(bundle=bundle, item=tax_item, position=3)
-    food.depends_on.add(registration)
-    return bundle
 
 
 ANSWERS = {

@@ -43,8 +43,8 @@ def test_apply_status_and_designer_are_accessible(page, bundle, agent, admin_use
 
     page.context.clear_cookies()
     _login(page, "admin")
-    page.goto("/bundles/design/")
+    page.goto("/workbench/bundles/")
     assert_accessible(page)
-    page.goto("/bundles/design/start-business/")
+    page.goto("/workbench/bundles/start-business/")
     assert page.get_by_text("合并后的表单").is_visible()
     assert_accessible(page)

@@ -9,7 +9,7 @@ from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application
 from yiwang.applications.selectors import inbox_for
 from yiwang.applications.services import act
-from yiwang.bundles.forms import MergeConflict, merge_forms, merge_materials
+from yiwang.bundles.merging import MergeConflict, merge_forms, merge_materials
 from yiwang.bundles.models import BundleApplication, BundleItem, BundleState
 from yiwang.bundles.services import (
     DependencyCycle,
@@ -95,6 +95,7 @@ def test_submit_fans_out_at_once_and_repeats_return_the_first(
     assert tax_case.form_data["taxpayer_uscc"] == tax_case.applicant_id  # 免填 through the merged form
     assert tax_case.materials.get().file_name == "平面图.pdf"
     assert application.state == BundleState.SUBMITTED
+    assert all(c.application.in_bundle for c in children if c.application)  # told through the bundle
 
     again = _submit(bundle, agent, plan)
     assert again.pk == application.pk

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from django.utils import timezone
 
 from yiwang.applications.delegation import grant_delegation, principals_for
 from yiwang.applications.tests.test_feedback_and_delegation import PERSON_FORM, elder_and_son, residence_item
-from yiwang.bundles.models import Bundle, BundleApplication, BundleItem
+from yiwang.bundles.models import BundleApplication
 from yiwang.bundles.services import submit_bundle
 from yiwang.core.errors import PermissionDenied
 
@@ -21,30 +20,25 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pension_bundle(org, residence_item):
-    from yiwang.catalog.models import ServiceItem
+    from yiwang.catalog.tests.factories import service_item
 
-    pension = ServiceItem.objects.create(
+    pension = service_item(
+        org.xihu_samr,
+        org.xihu,
         item_code="11330106MB0000002-002",
         basic_code="000112030000",
         name="高龄津贴申领",
         item_type="benefit",
-        department=org.xihu_samr,
-        division=org.xihu,
+        audience="person",
         legal_basis="《浙江省老年人权益保障条例》第二十九条",
         conditions="年满八十周岁",
-        audience="person",
-        promised_time_limit=5,
-        result_kind="none",
-        form_schema=copy.deepcopy(PERSON_FORM),
-        status="published",
-        version=1,
-        published_at=timezone.now(),
+        form_schema=PERSON_FORM,
     )
-    bundle = Bundle.objects.create(
-        code="elder-care", name="养老服务一件事", life_event="retirement", status="published"
+    from yiwang.bundles.tests import factories
+
+    bundle = factories.bundle(
+        [residence_item, pension], code="elder-care", name="养老服务一件事", life_event="retirement"
     )
-    BundleItem.objects.create(bundle=bundle, item=residence_item, position=1)
-    BundleItem.objects.create(bundle=bundle, item=pension, position=2)
     return bundle, pension
 
 

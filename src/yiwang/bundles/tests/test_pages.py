@@ -33,30 +33,20 @@ def test_apply_shows_field_errors(client, bundle, agent):
 
 def test_designer_is_for_administrators_and_refuses_cycles(client, bundle, admin_user, agent, food_item):
     client.force_login(agent)
-    assert client.get("/bundles/design/start-business/").status_code == 404
-    assert client.get("/bundles/design/").status_code == 404
+    assert client.get("/workbench/bundles/start-business/").status_code == 403  # not an official: not the workbench
+    assert client.get("/workbench/bundles/").status_code == 403
     client.force_login(admin_user)
-    assert "开办企业一件事" in client.get("/bundles/design/").content.decode()
-    page = client.get("/bundles/design/start-business/").content.decode()
+    assert "开办企业一件事" in client.get("/workbench/bundles/").content.decode()
+    page = client.get("/workbench/bundles/start-business/").content.decode()
     assert "合并后的表单" in page and "办理顺序" in page
     food = BundleItem.objects.get(bundle=bundle, item=food_item)
     registration = food.depends_on.get()
     response = client.post(
-        "/bundles/design/start-business/",
+        "/workbench/bundles/start-business/",
         {"action": "depends", "bundle_item": registration.pk, "depends_on": [food.pk]},
     )
     assert response.status_code == 422 and "循环" in response.content.decode()
     assert not registration.depends_on.exists()
-
-
-def test_demo_bundles(org):
-    from yiwang.bundles.demo import ensure_demo_bundles
-    from yiwang.catalog.demo import ensure_demo_catalog
-
-    ensure_demo_catalog()
-    bundles = ensure_demo_bundles("330100")
-    assert {b.name for b in bundles} >= {"开办企业一件事", "出生一件事", "退休一件事", "迁户落户一件事"}
-    assert len(ensure_demo_bundles("330100")) == len(bundles)  # idempotent
 
 
 def test_applicant_corrects_once_on_the_status_page(client, org, make_official, bundle, agent, plan, tax_office):

@@ -159,11 +159,11 @@ def test_demo_applications_in_every_state_once():
 @pytest.mark.django_db
 def test_demo_has_auto_approved_items_that_really_approve(django_capture_on_commit_callbacks):
     from yiwang.accounts.models import User
-    from yiwang.applications.demo import _form_data, _uploads
     from yiwang.applications.lifecycle import State
     from yiwang.applications.models import Application
     from yiwang.applications.services import submit_application
     from yiwang.catalog.models import ServiceItem
+    from yiwang.demo.applications import _form_data, _uploads
 
     report = seed_demo_city(seed=4, persons=PERSONS, enterprises=ENTERPRISES)
     auto = ServiceItem.objects.filter(status="published").exclude(approval_rules="")

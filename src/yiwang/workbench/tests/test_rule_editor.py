@@ -9,27 +9,22 @@ from yiwang.applications.tests.test_auto_approval import FORM, RULES
 
 @pytest.fixture
 def item(org):
-    from django.utils import timezone
+    from yiwang.catalog.tests.factories import service_item
 
-    from yiwang.catalog.models import ServiceItem
-
-    return ServiceItem.objects.create(
+    return service_item(
+        org.xihu_samr,
+        org.xihu,
         item_code="11330106MB0000010-001",
         basic_code="00012345910Y",
         name="居住证签发",
         item_type="confirmation",
-        department=org.xihu_samr,
-        division=org.xihu,
+        audience="person",
         legal_basis="《居住证暂行条例》第九条",
         conditions="居住半年以上",
-        audience="person",
         legal_time_limit=15,
         promised_time_limit=1,
         result_kind="proof",
         form_schema=FORM,
-        status="published",
-        version=1,
-        published_at=timezone.now(),
     )
 
 

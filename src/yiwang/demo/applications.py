@@ -1,56 +1,52 @@
 """Demo applications in every state, for the demo city's citizen and enterprise agent (idempotent).
 
-Each state is reached through the real services (submit, then the lifecycle steps by the demo official of the
-item's department), so the timeline, deadlines and audit entries are what production would produce.
+The states, the steps that reach them and what a demo applicant types are data (``data/applications/
+applications.yaml``). Each state is reached through the real services (submit, then the lifecycle steps by the demo
+official of the item's department), so the timeline, deadlines and audit entries are what production would produce.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yiwang.accounts.models import User
 from yiwang.applications.feedback import rate_application
+from yiwang.applications.intake import applicant_identity
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application
-from yiwang.applications.services import (
-    _certificates_for,
-    act,
-    applicant_identity,
-    certificate_content,
-    submit_application,
-)
+from yiwang.applications.services import act, certificate_content, certificates_for_materials, submit_application
 from yiwang.catalog.models import ServiceItem
 from yiwang.certificates.schema import validate_content
 from yiwang.core.errors import ValidationFailed
 
-#: state → the steps after submission that reach it (with the details each step needs)
-PATHS: dict[str, list[tuple[str, dict[str, Any]]]] = {
-    State.SUBMITTED: [],
-    State.CORRECTION_REQUESTED: [
-        ("request_correction", {"items": ["请补充经营场所产权证明或租赁合同", "平面图须标注各功能间"]})
-    ],
-    State.ACCEPTED: [("accept", {})],
-    State.SUSPENDED: [("accept", {}), ("suspend", {"note": "需现场核查经营场所"})],
-    State.REFUSED: [("refuse", {"note": "申请事项不属于本机关职权范围，请向属地部门申请"})],
-    State.APPROVED: [("accept", {}), ("approve", {})],
-    State.DENIED: [("accept", {}), ("deny", {"note": "经现场核查，经营场所不符合《食品安全法》第三十三条的要求"})],
-    State.COMPLETED: [("accept", {}), ("approve", {}), ("complete", {})],
-    State.WITHDRAWN: [],
-}
+__all__ = ["APPLICATIONS_YAML", "demo_plan", "ensure_demo_applications"]
+
+APPLICATIONS_YAML = Path(__file__).with_name("data") / "applications" / "applications.yaml"
 
 
-#: (words in a field's title, a plausible answer): what a demo applicant types into a free-text field
-_TEXT_ANSWERS = (
-    (("电话", "手机"), "0571-87001234"),
-    (("账号",), "6217000010001234567"),
-    (("地址", "住所", "场所"), "杭州市上城区解放路 100 号"),
-    (("姓名", "代表人"), "李明"),
-    (("名称",), "杭州一网示范有限公司"),
-    (("范围", "项目"), "软件开发；信息技术咨询服务"),
-)
+@cache
+def demo_plan() -> dict[str, Any]:
+    """The demo file: ``states`` (state → steps), ``withdrawal_note``, ``rating``, ``text_answers``."""
+    with APPLICATIONS_YAML.open(encoding="utf-8") as handle:
+        plan = yaml.safe_load(handle)
+    unknown = set(plan["states"]) - set(State.values)
+    if unknown:
+        raise ValueError(f"unknown states in {APPLICATIONS_YAML.name}: {sorted(unknown)}")
+    return plan
+
+
+def _paths() -> dict[str, list[tuple[str, dict[str, Any]]]]:
+    """State → the steps after submission that reach it (action, the details it needs)."""
+    return {
+        state: [(step["action"], {k: v for k, v in step.items() if k != "action"}) for step in steps]
+        for state, steps in demo_plan()["states"].items()
+    }
 
 
 def _value(spec: dict[str, Any]) -> Any:
@@ -63,7 +59,8 @@ def _value(spec: dict[str, Any]) -> Any:
     if spec.get("type") == "boolean":
         return True
     title = str(spec.get("title", ""))
-    answer = next((text for words, text in _TEXT_ANSWERS if any(w in title for w in words)), f"{title}（演示）")
+    answers = demo_plan()["text_answers"]
+    answer = next((a["answer"] for a in answers if any(w in title for w in a["words"])), f"{title}（演示）")
     return answer[: spec.get("maxLength", 200)]
 
 
@@ -78,7 +75,7 @@ def _form_data(item: ServiceItem) -> dict[str, Any]:
 def _uploads(item: ServiceItem, applicant: User) -> dict[int, Any]:
     """A small file for every material no e-certificate of the applicant covers (免提交 covers the rest)."""
     holder_id, _name = applicant_identity(applicant)
-    covered = _certificates_for(item, holder_id)
+    covered = certificates_for_materials(item, holder_id)
     uploads = {}
     for m in item.materials.all():
         if m.pk in covered:
@@ -133,7 +130,8 @@ def ensure_demo_applications(applicant: User, items: list[ServiceItem]) -> int:
     assert official is not None
     completable = _completable(item)
     created = 0
-    for state, steps in PATHS.items():
+    plan = demo_plan()
+    for state, steps in _paths().items():
         if state == State.COMPLETED and not completable:
             if automatic is None:
                 continue
@@ -147,9 +145,7 @@ def ensure_demo_applications(applicant: User, items: list[ServiceItem]) -> int:
             continue
         created += 1
         if state == State.WITHDRAWN:
-            act(application, "withdraw", actor=applicant, note="信息填写有误，重新申请")
+            act(application, "withdraw", actor=applicant, note=plan["withdrawal_note"])
         if state == State.COMPLETED and Application.objects.get(pk=application.pk).state == State.COMPLETED:
-            rate_application(
-                Application.objects.get(pk=application.pk), actor=applicant, score=5, comment="材料少、跑一次，很方便"
-            )
+            rate_application(Application.objects.get(pk=application.pk), actor=applicant, **plan["rating"])
     return created

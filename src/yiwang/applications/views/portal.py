@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -18,15 +18,26 @@ from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.models import User
 from yiwang.applications.delegation import chosen_principal, grant_delegation, principals_for, revoke_delegation
 from yiwang.applications.feedback import public_statistics, rate_application
+from yiwang.applications.forms import (
+    ApplicantStepForm,
+    DelegationGrantForm,
+    DelegationRevokeForm,
+    PrincipalForm,
+    RateForm,
+    add_domain_error,
+    apply_form,
+    changes_form,
+)
 from yiwang.applications.forms_data import FormInvalid
+from yiwang.applications.intake import applicant_identity
 from yiwang.applications.lifecycle import TRANSITIONS, Actor, State, allowed_actions
 from yiwang.applications.models import Application, Delegation, Rating
 from yiwang.applications.prefill import prefill
 from yiwang.applications.receipt import render_receipt_pdf
 from yiwang.applications.selectors import applications_of
-from yiwang.applications.services import _certificates_for, act, applicant_identity, submit_application
+from yiwang.applications.services import act, certificates_for_materials, submit_application
 from yiwang.catalog.models import ServiceItem
-from yiwang.core.errors import DomainError, ValidationFailed
+from yiwang.core.errors import Conflict, DomainError, ValidationFailed
 
 
 def _fields(item: ServiceItem, filled: dict[str, Any], values: dict[str, Any], errors: dict[str, str]) -> list[dict]:
@@ -49,12 +60,17 @@ def _fields(item: ServiceItem, filled: dict[str, Any], values: dict[str, Any], e
     return rows
 
 
+def principal_for_page(request: AuthedRequest, principals: list[User]) -> User | None:
+    """The principal a delegate applies for: from the posted form, else the ``?for=`` link (授权代办)."""
+    data = request.POST if request.method == "POST" else {"on_behalf_of": request.GET.get("for", "")}
+    return chosen_principal(request.user, principals, PrincipalForm(data).principal_id())
+
+
 @login_required
 def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
     item = get_object_or_404(ServiceItem.objects.select_related("department"), item_code=item_code, status="published")
     principals = principals_for(request.user, [item])
-    chosen = request.POST.get("on_behalf_of") or request.GET.get("for", "")
-    principal = chosen_principal(request.user, principals, chosen)
+    principal = principal_for_page(request, principals)
     applicant = principal or request.user
     try:
         holder_id, _name = applicant_identity(applicant)
@@ -62,33 +78,33 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
         messages.error(request, str(exc.message))
         return redirect("portal:me")
     filled = prefill(item.form_schema, applicant)
-    by_certificate = _certificates_for(item, holder_id)
-    values: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    key = request.POST.get("idempotency_key") or uuid.uuid4().hex
+    by_certificate = certificates_for_materials(item, holder_id)
+    form_class = apply_form(item)
+    form = form_class(item=item, initial={"idempotency_key": uuid.uuid4().hex})
+    status = 200
     if request.method == "POST":
-        values = {
-            k: v for k, v in request.POST.items() if k not in {"csrfmiddlewaretoken", "idempotency_key", "on_behalf_of"}
-        }
-        uploads = {
-            m.pk: request.FILES[f"material_{m.pk}"] for m in item.materials.all() if f"material_{m.pk}" in request.FILES
-        }
-        try:
-            application = submit_application(
-                item,
-                user=request.user,
-                form_data=values,
-                idempotency_key=key,
-                uploads=uploads,
-                on_behalf_of=principal,
-            )
-        except FormInvalid as exc:
-            errors = exc.errors
-        except DomainError as exc:
-            errors = {exc.field or "__all__": str(exc.message)}
-        else:
-            messages.success(request, _("申请已提交，办件编号 %(no)s") % {"no": application.application_no})
-            return redirect("applications:detail", application_no=application.application_no)
+        form = form_class(request.POST, request.FILES, item=item, prefilled={n: p.value for n, p in filled.items()})
+        if form.is_valid():
+            try:
+                application = submit_application(
+                    item,
+                    user=request.user,
+                    form_data=form.answers(),
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    uploads=form.uploads(),
+                    on_behalf_of=principal,
+                )
+            except FormInvalid as exc:
+                for name, message in exc.errors.items():
+                    form.add_error(name if name in form.fields else None, message)
+            except DomainError as exc:
+                add_domain_error(form, exc)
+                status = exc.status_code if isinstance(exc, Conflict) else 200
+            else:
+                messages.success(request, _("申请已提交，办件编号 %(no)s") % {"no": application.application_no})
+                return redirect("applications:detail", application_no=application.application_no)
+    errors = form.field_errors() if form.is_bound else {}
+    values = dict(form.data.items()) if form.is_bound else {}
     materials = [
         {"requirement": m, "certificate": by_certificate.get(m.pk), "error": errors.get(f"material_{m.pk}", "")}
         for m in item.materials.all()
@@ -100,11 +116,12 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
             "item": item,
             "fields": _fields(item, filled, values, errors),
             "materials": materials,
-            "key": key,
-            "general_error": errors.get("__all__") or errors.get("materials") or errors.get("item"),
+            "key": form["idempotency_key"].value() or uuid.uuid4().hex,
+            "general_error": "；".join(str(e) for e in form.non_field_errors()) if form.is_bound else "",
             "principals": principals,
             "principal": principal,
         },
+        status=status,
     )
 
 
@@ -128,33 +145,11 @@ def detail(request: AuthedRequest, application_no: str) -> HttpResponse:
     application = applications_of(request.user).filter(application_no=application_no).first()
     if application is None:
         raise Http404
-    if request.method == "POST" and request.POST.get("action") == "rate":
-        try:
-            rate_application(
-                application,
-                actor=request.user,
-                score=int(request.POST.get("score") or 0),
-                comment=request.POST.get("comment", ""),
-            )
-        except (DomainError, ValueError) as exc:
-            messages.error(request, str(getattr(exc, "message", exc)))
-        else:
-            messages.success(request, _("感谢您的评价"))
+    if request.method == "POST" and RateForm.is_posted(request.POST):
+        _rate(request, application)
         return redirect("applications:detail", application_no=application_no)
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in {t.action for t in allowed_actions(application.state, Actor.APPLICANT)}:
-            raise Http404
-        try:
-            act(
-                application,
-                action,
-                actor=request.user,
-                note=request.POST.get("note", ""),
-                form_data={k[2:]: v for k, v in request.POST.items() if k.startswith("f_")},
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
+        _take_step(request, application)
         return redirect("applications:detail", application_no=application_no)
     return render(
         request,
@@ -168,6 +163,43 @@ def detail(request: AuthedRequest, application_no: str) -> HttpResponse:
             "scores": Rating.Score.choices,
         },
     )
+
+
+def _rate(request: AuthedRequest, application: Application) -> None:
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            rate_application(
+                application,
+                actor=request.user,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("感谢您的评价"))
+            return
+    for errors in form.errors.values():
+        messages.error(request, str(errors[0]))
+
+
+def _take_step(request: AuthedRequest, application: Application) -> None:
+    actions = [t.action for t in allowed_actions(application.state, Actor.APPLICANT)]
+    form = ApplicantStepForm(request.POST, actions=actions)
+    changes = changes_form(application.item.form_schema)(request.POST)
+    if not form.is_valid() or not changes.is_valid():
+        raise Http404
+    try:
+        act(
+            application,
+            form.cleaned_data["action"],
+            actor=request.user,
+            note=form.cleaned_data["note"],
+            form_data=changes.changes(),
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
 
 
 @login_required
@@ -185,29 +217,18 @@ def receipt(request: AuthedRequest, application_no: str) -> HttpResponse:
 def delegations(request: AuthedRequest) -> HttpResponse:
     """授权代办: the delegations a person gave (grant, revoke) and those they hold."""
     if request.method == "POST":
-        try:
-            if request.POST.get("revoke"):
-                delegation = get_object_or_404(Delegation, pk=request.POST["revoke"], principal=request.user)
-                revoke_delegation(delegation, actor=request.user)
+        revoking = DelegationRevokeForm.is_posted(request.POST)
+        form: forms.Form = DelegationRevokeForm(request.POST) if revoking else DelegationGrantForm(request.POST)
+        if form.is_valid():
+            try:
+                _save_delegation(request.user, form)
+            except DomainError as exc:
+                add_domain_error(form, exc)
             else:
-                delegate = User.objects.filter(username=request.POST.get("delegate", "").strip()).first()
-                if delegate is None:
-                    raise ValidationFailed(_("代办人账户不存在"), field="delegate")
-                today = timezone.localdate()
-                until = date.fromisoformat(request.POST.get("valid_until") or "")
-                grant_delegation(
-                    request.user,
-                    delegate,
-                    relationship=request.POST.get("relationship", ""),
-                    valid_from=today,
-                    valid_until=until,
-                )
-        except ValueError:
-            messages.error(request, _("截止日期格式应为 YYYY-MM-DD"))
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("已保存"))
+                messages.success(request, _("已保存"))
+                return redirect("applications:delegations")
+        for errors in form.errors.values():
+            messages.error(request, str(errors[0]))
         return redirect("applications:delegations")
     return render(
         request,
@@ -218,6 +239,23 @@ def delegations(request: AuthedRequest) -> HttpResponse:
                 "principal"
             ),
         },
+    )
+
+
+def _save_delegation(user: User, form: forms.Form) -> None:
+    if isinstance(form, DelegationRevokeForm):
+        delegation = get_object_or_404(Delegation, pk=form.cleaned_data["revoke"], principal=user)
+        revoke_delegation(delegation, actor=user)
+        return
+    delegate = User.objects.filter(username=form.cleaned_data["delegate"].strip()).first()
+    if delegate is None:
+        raise ValidationFailed(_("代办人账户不存在"), field="delegate")
+    grant_delegation(
+        user,
+        delegate,
+        relationship=form.cleaned_data["relationship"],
+        valid_from=timezone.localdate(),
+        valid_until=form.cleaned_data["valid_until"],
     )
 
 

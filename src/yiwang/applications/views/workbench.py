@@ -12,17 +12,18 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.accounts.scopes import scope_queryset
+from yiwang.applications.deadlines import COLOUR_TEXT, deadline_colour
 from yiwang.applications.feedback import record_follow_up, record_rectification
+from yiwang.applications.forms import BulkAcceptForm, CaseStepForm, RectificationForm
 from yiwang.applications.lifecycle import Actor, allowed_actions
 from yiwang.applications.models import Application, Rectification
 from yiwang.applications.selectors import cases_for, inbox_for
-from yiwang.applications.services import act, deadline_colour
+from yiwang.applications.services import act
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import is_valid_id_number
 from yiwang.core.workdays import WorkingDays
 from yiwang.registries.masking import mask_id_number, mask_phone
 from yiwang.registries.models import DataElement
-from yiwang.workbench.views import COLOUR_TEXT
 
 
 def _shown_identifier(value: str) -> str:
@@ -38,11 +39,12 @@ BULK_ACTIONS = {"accept"}
 @official_required
 def inbox(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in BULK_ACTIONS:
+        form = BulkAcceptForm(request.POST)
+        if not form.is_valid() or form.cleaned_data["action"] not in BULK_ACTIONS:
             raise Http404
+        action = form.cleaned_data["action"]
         done, failed = 0, []
-        for application in inbox_for(request.user).filter(application_no__in=request.POST.getlist("selected")):
+        for application in inbox_for(request.user).filter(application_no__in=form.cleaned_data["selected"]):
             try:
                 act(application, action, actor=request.user)
                 done += 1
@@ -51,13 +53,13 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         messages.success(request, _("已批量受理 %(n)d 件") % {"n": done})
         for line in failed:
             messages.error(request, line)
-        return redirect("workbench:inbox")
+        return redirect("applications:workbench:inbox")
     days = WorkingDays()
     rows = []
     for application in inbox_for(request.user)[:200]:
         colour = deadline_colour(application, days=days)
         rows.append({"a": application, "colour": colour, "colour_text": COLOUR_TEXT[colour]})
-    return render(request, "workbench/inbox.html", {"rows": rows})
+    return render(request, "applications/workbench/inbox.html", {"rows": rows})
 
 
 @official_required
@@ -66,30 +68,25 @@ def case(request: AuthedRequest, application_no: str) -> HttpResponse:
     if application is None:
         raise Http404
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in {t.action for t in allowed_actions(application.state, Actor.OFFICIAL)}:
+        form = CaseStepForm(
+            request.POST, actions=[t.action for t in allowed_actions(application.state, Actor.OFFICIAL)]
+        )
+        if not form.is_valid():
             raise Http404
-        lines = [line for line in request.POST.get("items", "").splitlines() if line.strip()]
+        action, lines = form.cleaned_data["action"], form.lines()
         try:
-            act(
-                application,
-                action,
-                actor=request.user,
-                note=request.POST.get("note", ""),
-                items=lines,
-                deficiency=lines,
-            )
+            act(application, action, actor=request.user, note=form.cleaned_data["note"], items=lines, deficiency=lines)
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("已办理"))
             if action in {"refuse", "deny", "complete"}:
-                return redirect("workbench:inbox")
-        return redirect("workbench:case", application_no=application_no)
+                return redirect("applications:workbench:inbox")
+        return redirect("applications:workbench:case", application_no=application_no)
     colour = deadline_colour(application)
     return render(
         request,
-        "workbench/case.html",
+        "applications/workbench/case.html",
         {
             "a": application,
             "form_rows": _form_rows(application),
@@ -140,22 +137,20 @@ def rectifications(request: AuthedRequest) -> HttpResponse:
         department_field="department",
     ).order_by("due_on")
     if request.method == "POST":
-        case = cases.filter(pk=request.POST.get("case") or 0).first()
+        form = RectificationForm(request.POST)
+        case = cases.filter(pk=form.cleaned_data["case"]).first() if form.is_valid() else None
         if case is None:
             raise Http404
         try:
             if case.status == Rectification.Status.OPEN:
-                record_rectification(case, actor=request.user, measures=request.POST.get("text", ""))
+                record_rectification(case, actor=request.user, measures=form.cleaned_data["text"])
             else:
                 record_follow_up(
-                    case,
-                    actor=request.user,
-                    note=request.POST.get("text", ""),
-                    satisfied=request.POST.get("satisfied") == "yes",
+                    case, actor=request.user, note=form.cleaned_data["text"], satisfied=form.cleaned_data["satisfied"]
                 )
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
             messages.success(request, _("已记录"))
-        return redirect("workbench:rectifications")
-    return render(request, "workbench/rectifications.html", {"cases": cases})
+        return redirect("applications:workbench:rectifications")
+    return render(request, "applications/workbench/rectifications.html", {"cases": cases})
