@@ -209,3 +209,19 @@ def grant_for_credential(raw: str) -> Grant | None:
     if not raw.startswith(CREDENTIAL_PREFIX):
         return None
     return Grant.objects.select_related("resource", "consumer").filter(credential_hash=_credential_hash(raw)).first()
+
+
+@transaction.atomic
+def reissue_credential(actor: Any, grant: Grant) -> str:
+    """The consumer collects a fresh credential (shown once); the previous one stops working at once."""
+    grant = Grant.objects.select_for_update().select_related("consumer").get(pk=grant.pk)
+    user = require_acts_for(actor, grant.consumer, message=_("只有申请部门可以领取凭证"), field="grant")
+    if grant.status != Grant.Status.APPROVED:
+        raise Conflict(_("只有已授权的申请可以领取凭证"), field="grant")
+    prefix = secrets.token_hex(4)
+    raw = f"{CREDENTIAL_PREFIX}{prefix}_{secrets.token_urlsafe(32)}"
+    grant.credential_prefix = prefix
+    grant.credential_hash = _credential_hash(raw)
+    grant.save(update_fields=["credential_prefix", "credential_hash"])
+    audit.record("sharing.grant.credential", actor=user, obj=grant, data={"prefix": prefix})
+    return raw

@@ -68,7 +68,7 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
     handler = ACTIONS.get(name)
     help_url = f"{HELP}#ckan.logic.action.get.{name}"
     if handler is None:
-        error = {"__type": "Not Found Error", "message": "Action name not known: " + name}
+        error: dict[str, Any] = {"__type": "Not Found Error", "message": "Action name not known: " + name}
         return JsonResponse({"help": help_url, "success": False, "error": error}, status=400)
     base = request.build_absolute_uri("/").rstrip("/")
     try:
@@ -77,7 +77,7 @@ def action(request: HttpRequest, name: str) -> JsonResponse:
         error = {"__type": "Not Found Error", "message": str(exc.message)}
         return JsonResponse({"help": help_url, "success": False, "error": error}, status=404)
     except DomainError as exc:
-        error: dict[str, Any] = {"__type": "Validation Error", exc.field or "message": [str(exc.message)]}
+        error = {"__type": "Validation Error", exc.field or "message": [str(exc.message)]}
         return JsonResponse({"help": help_url, "success": False, "error": error}, status=409)
     return JsonResponse(
         {"help": help_url, "success": True, "result": result}, json_dumps_params={"ensure_ascii": False}
