@@ -10,7 +10,7 @@ from yiwang.core.models import AuditEntry
 from yiwang.registries.models import LegalEntity, Person
 
 #: Ledger actions that are a read of one record by someone else: a grant's read, an official's unmasking.
-READ_ACTIONS = ("sharing.read", "registry.person.unmask")
+READ_ACTIONS = ("sharing.read", "sharing.verify", "registry.person.unmask")
 
 
 def subjects_of(user: Any) -> list[tuple[str, str]]:
