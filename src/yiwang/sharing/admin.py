@@ -53,11 +53,11 @@ for model in (
 ):
     admin.site.register(model, ReadOnly)
 
-for model in (
+for editable in (
     models.ThematicRegistry,
     models.ReturnSchedule,
     models.OpenDataset,
     models.DatasetApplication,
     models.OperationAgreement,
 ):
-    admin.site.register(model)
+    admin.site.register(editable)
