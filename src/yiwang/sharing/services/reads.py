@@ -20,7 +20,7 @@ from yiwang.core.errors import NotFound, PermissionDenied, ValidationFailed
 from yiwang.sharing.models import Alert, Export, Grant, ReadLog
 from yiwang.sharing.services import supervision
 from yiwang.sharing.services.errors import RateLimited
-from yiwang.sharing.services.records import find_record, iter_records
+from yiwang.sharing.services.records import Record, find_record, iter_records
 from yiwang.sharing.services.watermark import start_export, write_export
 
 MAX_BULK_ROWS = 1000
@@ -76,6 +76,20 @@ def _check_rate(grant: Grant, rows: int, moment: datetime) -> None:
         raise RateLimited(_("超过每日调用量上限"), field="credential")
 
 
+def _audit_read(grant: Grant, record: Record, data: dict[str, Any]) -> None:
+    """A read of a person's or an enterprise's record, against that record, with the grant's purpose."""
+    if grant.resource.registry in AUDITED_REGISTRIES:
+        audit.record(
+            "sharing.read",
+            actor_label=grant.consumer.name,
+            on_behalf_of=grant.consumer.name,
+            obj=record.model,
+            object_repr=grant.resource.name,
+            reason=grant.purpose,
+            data=data,
+        )
+
+
 def _admitted_fields(grant: Grant, fields: list[str] | None, moment: datetime) -> list[str]:
     """Standing and fields, checked before the read's transaction so that a refusal and its alert are kept."""
     _check_standing(grant, moment)
@@ -109,16 +123,7 @@ def _read_one(grant: Grant, record_key: str, wanted: list[str], moment: datetime
     ReadLog.objects.create(
         grant=grant, at=moment, channel=ReadLog.Channel.API, record_key=record.key[:64], fields=wanted, rows=1
     )
-    if grant.resource.registry in AUDITED_REGISTRIES:
-        audit.record(
-            "sharing.read",
-            actor_label=grant.consumer.name,
-            on_behalf_of=grant.consumer.name,
-            obj=record.model,
-            object_repr=grant.resource.name,
-            reason=grant.purpose,
-            data={"grant": grant.pk, "fields": wanted},
-        )
+    _audit_read(grant, record, {"grant": grant.pk, "fields": wanted})
     return record.values
 
 
@@ -158,17 +163,8 @@ def _read_page(grant: Grant, wanted: list[str], offset: int, limit: int, moment:
     export = start_export(recipient=grant.consumer.name, fmt=Export.Format.API, grant=grant)
     content = write_export(export, ["key", *wanted], ([r.key, *(r.values[f] for f in wanted)] for r in records))
     ReadLog.objects.create(grant=grant, at=moment, channel=ReadLog.Channel.BULK, fields=wanted, rows=len(records))
-    if grant.resource.registry in AUDITED_REGISTRIES:
-        for record in records:
-            audit.record(
-                "sharing.read",
-                actor_label=grant.consumer.name,
-                on_behalf_of=grant.consumer.name,
-                obj=record.model,
-                object_repr=grant.resource.name,
-                reason=grant.purpose,
-                data={"grant": grant.pk, "fields": wanted, "export": export.pk},
-            )
+    for record in records:
+        _audit_read(grant, record, {"grant": grant.pk, "fields": wanted, "export": export.pk})
     supervision.check_bulk_read(grant, len(records), moment)
     supervision.check_volume_spike(grant, timezone.localtime(moment).date())
     return BulkRead(export, content, len(records))
