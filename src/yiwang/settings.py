@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "yiwang.registries",
     "yiwang.certificates",
     "yiwang.policies",
+    "yiwang.sharing",
     "yiwang.catalog",
     "yiwang.applications",
     "yiwang.bundles",

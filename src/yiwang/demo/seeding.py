@@ -418,6 +418,7 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     )
     from yiwang.demo.applications import ensure_demo_applications
     from yiwang.demo.bundles import ensure_demo_bundles
+    from yiwang.demo.sharing import ensure_demo_sharing
     from yiwang.policies.demo import ensure_demo_policies
     from yiwang.policies.models import MatchRun
     from yiwang.policies.services import run_matching
@@ -433,6 +434,7 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     ensure_demo_catalog(city_code)
     ensure_demo_bundles(city_code)
     ensure_demo_policies(200, city_code=city_code)
+    notes.extend(ensure_demo_sharing(city_code, DEMO_PASSWORD))
     users = {login.kind: User.objects.get(username=login.username) for login in logins}
     if not MatchRun.objects.exists():  # the first 免申即享 run, so that the demo agent has offers to confirm
         run_matching(actor=users["admin"])
