@@ -98,7 +98,7 @@ def policy_list(request: AuthedRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(title__contains=q))
     page = Paginator(_with_last_result(qs).order_by("code"), 50).get_page(request.GET.get("page"))
-    return render(request, "workbench/policies/list.html", {"page": page, "policies": page.object_list, "q": q})
+    return render(request, "policies/workbench/list.html", {"page": page, "policies": page.object_list, "q": q})
 
 
 def _departments(user: User) -> QuerySet[Department]:
@@ -166,10 +166,10 @@ def policy_create(request: AuthedRequest) -> HttpResponse:
             error, error_field, problems = str(exc.message), exc.field or "", _problems(exc)
         else:
             messages.success(request, _("已创建政策（草稿）及其第 1 版规则"))
-            return redirect("policy_admin:detail", code=policy.code)
+            return redirect("policies:workbench:detail", code=policy.code)
     return render(
         request,
-        "workbench/policies/create.html",
+        "policies/workbench/create.html",
         {
             "form": form,
             "departments": departments,
@@ -195,7 +195,7 @@ def _detail(
     current = policy.current_version
     return render(
         request,
-        "workbench/policies/detail.html",
+        "policies/workbench/detail.html",
         {
             "policy": policy,
             "versions": versions,
@@ -223,7 +223,7 @@ def version_create(request: AuthedRequest, code: str) -> HttpResponse:
         _error(request, exc)
         return _detail(request, policy, rules=rules, problems=_problems(exc), status=422)
     messages.success(request, _("已保存第 %(number)s 版规则，并设为现行版本") % {"number": version.number})
-    return redirect("policy_admin:detail", code=policy.code)
+    return redirect("policies:workbench:detail", code=policy.code)
 
 
 @official_required
@@ -239,7 +239,7 @@ def policy_publish(request: AuthedRequest, code: str) -> HttpResponse:
             messages.success(request, _("政策已发布"))
     except DomainError as exc:
         _error(request, exc)
-    return redirect("policy_admin:detail", code=policy.code)
+    return redirect("policies:workbench:detail", code=policy.code)
 
 
 # --- test against an enterprise --------------------------------------------------------------------------------
@@ -274,7 +274,7 @@ def policy_test(request: AuthedRequest, code: str) -> HttpResponse:
             result = _explain_entity(version, entity_facts(entity))
     return render(
         request,
-        "workbench/policies/test.html",
+        "policies/workbench/test.html",
         {
             "policy": policy,
             "version": version,
@@ -315,7 +315,7 @@ def policy_sandbox(request: AuthedRequest, code: str) -> HttpResponse:
             }
     return render(
         request,
-        "workbench/policies/sandbox.html",
+        "policies/workbench/sandbox.html",
         {"policy": policy, "draft": draft, "result": result, "problems": problems, **context, **_facts_context()},
         status=422 if problems else 200,
     )
@@ -342,10 +342,10 @@ def policy_runs(request: AuthedRequest, code: str) -> HttpResponse:
             _error(request, exc)
         else:
             messages.success(request, _("比对完成：%(n)s 户主体参与比对") % {"n": run.entity_count})
-            return redirect("policy_admin:run", code=policy.code, pk=run.pk)
-        return redirect("policy_admin:runs", code=policy.code)
+            return redirect("policies:workbench:run", code=policy.code, pk=run.pk)
+        return redirect("policies:workbench:runs", code=policy.code)
     results = _results(policy).order_by("-run__started_at", "-pk")[:50]
-    return render(request, "workbench/policies/runs.html", {"policy": policy, "results": results})
+    return render(request, "policies/workbench/runs.html", {"policy": policy, "results": results})
 
 
 @official_required
@@ -360,7 +360,7 @@ def run_detail(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     offers = policy.offers.filter(run=run).count()
     return render(
         request,
-        "workbench/policies/run.html",
+        "policies/workbench/run.html",
         {"policy": policy, "run": run, "result": result, "sample": sample, "offers": offers},
     )
 
@@ -379,7 +379,7 @@ def run_push(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
         _error(request, exc)
     else:
         messages.success(request, _("已推送 %(n)s 条政策兑现通知") % {"n": created})
-    return redirect("policy_admin:run", code=policy.code, pk=pk)
+    return redirect("policies:workbench:run", code=policy.code, pk=pk)
 
 
 # --- payouts, public notice and objections --------------------------------------------------------------------
@@ -391,7 +391,7 @@ def policy_payouts(request: AuthedRequest, code: str) -> HttpResponse:
     pending = policy.payouts.filter(status=Payout.Status.PENDING)
     return render(
         request,
-        "workbench/policies/payouts.html",
+        "policies/workbench/payouts.html",
         {
             "policy": policy,
             "pending_count": pending.count(),
@@ -414,7 +414,7 @@ def batch_export(request: AuthedRequest, code: str) -> HttpResponse:
         batch, text = services.export_batch(policy, actor=request.user)
     except DomainError as exc:
         _error(request, exc)
-        return redirect("policy_admin:payouts", code=policy.code)
+        return redirect("policies:workbench:payouts", code=policy.code)
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="payout-{policy.code}-{batch.pk}.csv"'
     response["X-Payment-File-SM3"] = batch.file_hash
@@ -432,7 +432,7 @@ def batch_paid(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
         _error(request, exc)
     else:
         messages.success(request, _("已登记该批次拨付完成"))
-    return redirect("policy_admin:payouts", code=policy.code)
+    return redirect("policies:workbench:payouts", code=policy.code)
 
 
 @official_required
@@ -451,4 +451,4 @@ def objection_resolve(request: AuthedRequest, code: str, pk: int) -> HttpRespons
         _error(request, exc)
     else:
         messages.success(request, _("已处理该异议"))
-    return redirect("policy_admin:payouts", code=policy.code)
+    return redirect("policies:workbench:payouts", code=policy.code)
