@@ -16,9 +16,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from cryptography.hazmat.primitives import hashes
-from django.db.models import OuterRef, Subquery
 
-from yiwang.registries.models import CreditRating, LegalEntity
+from yiwang.registries.credit import current_rating, current_risk_class_expression
+from yiwang.registries.models import LegalEntity
 from yiwang.rules import FactSchema, FactTable
 
 #: Tag vocabulary of the registry (entity.tags).
@@ -93,11 +93,6 @@ class Snapshot(NamedTuple):
         return i if i < len(self.usccs) and self.usccs[i] == key else None
 
 
-def _latest_credit() -> Subquery:
-    latest = CreditRating.objects.filter(entity=OuterRef("pk")).order_by("-rated_on", "-pk")
-    return Subquery(latest.values("risk_class")[:1])
-
-
 def _district(division_code: str | None) -> str | None:
     return division_code[:6] if division_code else None
 
@@ -168,7 +163,7 @@ class _Columns:
 def _rows(chunk_size: int) -> Iterator[list[tuple[Any, ...]]]:
     qs = (
         LegalEntity.objects.filter(status=LegalEntity.Status.ACTIVE)
-        .annotate(credit_class=_latest_credit())
+        .annotate(credit_class=current_risk_class_expression())
         .order_by("uscc")
         .values_list("uscc", *_FIELDS)
     )
@@ -207,13 +202,9 @@ def entity_snapshot(*, chunk_size: int = CHUNK_SIZE) -> Snapshot:
     return Snapshot(table, usccs, snapshot_hash(table, usccs))
 
 
-def latest_credit_class(entity: LegalEntity) -> str | None:
-    rating = CreditRating.objects.filter(entity=entity).order_by("-rated_on", "-pk").first()
-    return rating.risk_class if rating else None
-
-
 def entity_facts(entity: LegalEntity) -> dict[str, Any]:
     """The facts of one entity as ``explain``/``calculate`` take them (missing facts left out)."""
+    rating = current_rating(entity)
     facts: dict[str, Any] = {
         "district": _district(entity.division_id),
         "industry": _industry(entity.industry_id),
@@ -225,7 +216,7 @@ def entity_facts(entity: LegalEntity) -> dict[str, Any]:
         "founding_date": entity.founding_date if isinstance(entity.founding_date, date) else None,
         "registered_capital": _yuan(entity.registered_capital),
         "tags": [t for t in entity.tags or () if t in TAGS],
-        "credit_class": latest_credit_class(entity),
+        "credit_class": rating.risk_class if rating else None,
         "status": entity.status,
     }
     return {k: v for k, v in facts.items() if v is not None}

@@ -23,12 +23,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.http import AuthedRequest, official_required
-from yiwang.accounts.models import Department, User
 from yiwang.core.errors import DomainError, PermissionDenied
 from yiwang.policies import services
 from yiwang.policies.facts import ENTERPRISE_SCHEMA, entity_facts
 from yiwang.policies.models import MatchResult, MatchRun, Objection, Payout, PayoutBatch, Policy, PolicyVersion
 from yiwang.policies.rulesets import RulesInvalid, definition_of
+from yiwang.policies.selectors import departments_for, policies_for
 from yiwang.registries.models import LegalEntity
 from yiwang.registries.selectors import entities_for
 from yiwang.rules import explain
@@ -43,16 +43,6 @@ amount:
 
 
 # --- reading, in scope ----------------------------------------------------------------------------------------
-
-
-def policies_for(user: User) -> QuerySet[Policy]:
-    """The policies an official may manage: their department's; an administrator's: all."""
-    qs = Policy.objects.select_related("department", "current_version")
-    if user.is_administrator:
-        return qs
-    if user.department_id is None:
-        return qs.none()
-    return qs.filter(department_id=user.department_id)
 
 
 def _policy(request: AuthedRequest, code: str) -> Policy:
@@ -101,14 +91,6 @@ def policy_list(request: AuthedRequest) -> HttpResponse:
     return render(request, "policies/workbench/list.html", {"page": page, "policies": page.object_list, "q": q})
 
 
-def _departments(user: User) -> QuerySet[Department]:
-    if user.is_administrator:
-        return Department.objects.order_by("code")
-    if user.department_id is None:
-        return Department.objects.none()
-    return Department.objects.filter(pk=user.department_id)
-
-
 def _date(value: str, field: str) -> dt.date | None:
     if not value.strip():
         return None
@@ -133,7 +115,7 @@ class _Invalid(Exception):
 
 @official_required
 def policy_create(request: AuthedRequest) -> HttpResponse:
-    departments = _departments(request.user)
+    departments = departments_for(request.user)
     form: dict[str, str] = {"rules": SAMPLE_RULES, "route": Policy.Route.PROACTIVE, "budget_total": "0"}
     problems: list[dict[str, str]] = []
     error, error_field = "", ""
