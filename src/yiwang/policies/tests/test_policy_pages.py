@@ -250,3 +250,26 @@ def test_citizens_and_anonymous_users_are_kept_out(client, policy):
     client.login(username="citizen", password=PASSWORD)
     assert client.get(BASE).status_code == 403
     assert client.get(f"{BASE}XH-TEST-001/").status_code == 403
+
+
+def test_a_refused_creation_names_the_field_and_keeps_what_was_typed(client, org, official, policy):
+    _login(client, official)
+    posted = {
+        "code": policy.code,  # taken: the service refuses it (Conflict on "code")
+        "title": "重复编码的政策",
+        "department": str(org.xihu_samr.pk),
+        "route": Policy.Route.PROACTIVE,
+        "budget_total": "1000",
+        "rules": RULES,
+    }
+    response = client.post(f"{BASE}new/", posted)
+    body = response.content.decode()
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert form.errors["code"] == [f"政策编码 {policy.code} 已存在"]
+    assert f'id="f-code" name="code" value="{policy.code}"' in body and "重复编码的政策" in body
+
+    response = client.post(f"{BASE}new/", {**posted, "code": "XH-NEW-9", "budget_total": "很多", "valid_from": "x"})
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) == {"budget_total", "valid_from"}
+    assert not Policy.objects.filter(code="XH-NEW-9").exists()
