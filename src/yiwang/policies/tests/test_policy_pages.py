@@ -11,17 +11,11 @@ from django.test import override_settings
 from yiwang.core.identifiers import make_uscc
 from yiwang.policies import services
 from yiwang.policies.models import MatchRun, Objection, Offer, Payout, PayoutBatch, Policy, PolicyVersion
+from yiwang.policies.tests import factories
 
 PASSWORD = "Correct-Horse-9"
 BASE = "/workbench/policies/"
-RULES = """
-conditions:
-  all:
-    - {id: district, fact: district, op: eq, value: "330106", clause: "《西湖区企业扶持办法（演示）》第二条"}
-    - {id: revenue, fact: annual_revenue, op: ge, value: 10000000, clause: "《西湖区企业扶持办法（演示）》第三条"}
-amount:
-  fixed: 10000
-"""
+RULES = factories.REVENUE_RULES
 BAD_RULES = RULES.replace("fact: district", "fact: distrct")
 
 
@@ -77,16 +71,7 @@ def outsider(org, make_official):
 
 @pytest.fixture
 def policy(org, official):
-    created = services.create_policy(
-        code="XH-TEST-001",
-        title="西湖区测试扶持政策",
-        department=org.xihu_samr,
-        rules=RULES,
-        actor=official,
-        budget_total=Decimal("1000000"),
-        legal_references="《西湖区企业扶持办法（演示）》",
-    )
-    return services.publish_policy(created, actor=official)
+    return factories.policy(org.xihu_samr, rules=RULES, actor=official)
 
 
 def _login(client, user) -> None:
