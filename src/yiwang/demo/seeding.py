@@ -418,7 +418,7 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
         seed_provisional_calendar,
         seed_work_calendar,
     )
-    from yiwang.policies.demo import ensure_demo_policies
+    from yiwang.demo.policies import ensure_demo_policies
     from yiwang.policies.models import MatchRun
     from yiwang.policies.services import run_matching
 
