@@ -103,7 +103,18 @@ def _industry(code: str | None) -> str | None:
 
 
 def _yuan(value: Decimal | None) -> Decimal | None:
+    """万元 → 元, exactly: in Decimal, before any float column (0.07 万元 is 700 元, not 700.0000000000001)."""
     return None if value is None else value * WAN
+
+
+#: The registration statuses matched against policies: a revoked or cancelled enterprise gets no benefit, in a
+#: matching run and in the calculator alike.
+MATCHED_STATUSES = (LegalEntity.Status.ACTIVE,)
+
+
+def is_matched(entity: LegalEntity) -> bool:
+    """Whether policies apply to this entity at all (the one rule of matching runs and of the calculator)."""
+    return entity.status in MATCHED_STATUSES
 
 
 class _Columns:
@@ -133,7 +144,7 @@ class _Columns:
             raw = by_field[name]
             self.add(name, np.array([-1 if v is None else v for v in raw], np.int64))
         for name in _DECIMAL:
-            self.add(name, np.array([np.nan if v is None else float(v) * 10000 for v in by_field[name]], np.float64))
+            self.add(name, np.array([np.nan if v is None else float(v * WAN) for v in by_field[name]], np.float64))
         self.add("founding_date", np.array(by_field["founding_date"], dtype="datetime64[D]").astype(np.int64))
         bit = {t: 1 << i for i, t in enumerate(TAGS)}
         self.add("tags", np.array([sum(bit.get(t, 0) for t in set(v or ())) for v in by_field["tags"]], np.uint64))
@@ -162,7 +173,7 @@ class _Columns:
 
 def _rows(chunk_size: int) -> Iterator[list[tuple[Any, ...]]]:
     qs = (
-        LegalEntity.objects.filter(status=LegalEntity.Status.ACTIVE)
+        LegalEntity.objects.filter(status__in=MATCHED_STATUSES)
         .annotate(credit_class=current_risk_class_expression())
         .order_by("uscc")
         .values_list("uscc", *_FIELDS)

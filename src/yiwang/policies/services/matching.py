@@ -27,8 +27,8 @@ from yiwang.policies.rulesets import (
     new_matcher,
     published_versions,
 )
-from yiwang.policies.services.amounts import to_fen
 from yiwang.policies.services.offers import create_offers
+from yiwang.rules import yuan_of_fen
 
 #: Offers are pushed automatically only for policies with at most this many eligible entities; a broader policy
 #: keeps its eligible set in the run's bitmap and is pushed on purpose with ``offers.push_offers`` (a push of
@@ -88,8 +88,8 @@ def run_matching(
             code = version.policy.code
             words = matcher.policy_words(code)
             rows = _rows(words)
-            amounts = matcher.amounts(definition_of(version), rows)
-            amount_total = to_fen(amounts.sum())
+            fen = matcher.amounts_fen(definition_of(version), rows)
+            amount_total = yuan_of_fen(fen.sum())
             total += amount_total
             push = _is_open(version.policy, day) and len(rows) <= offer_cap
             results.append(
@@ -103,7 +103,7 @@ def run_matching(
                 )
             )
             if push:
-                offers += create_offers(run, version, matcher, snapshot.usccs, rows, amounts)
+                offers += create_offers(run, version, matcher, snapshot.usccs, rows, fen)
         MatchResult.objects.bulk_create(results)
         run.amounts_total = total
         run.offers_created = offers

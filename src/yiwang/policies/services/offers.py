@@ -30,9 +30,8 @@ from yiwang.policies.rulesets import (
     new_matcher,
 )
 from yiwang.policies.services.access import require_agent_of
-from yiwang.policies.services.amounts import to_fen
 from yiwang.registries.models import LegalEntity
-from yiwang.rules import Matcher
+from yiwang.rules import Matcher, yuan_of_fen
 
 _BANK_ACCOUNT = re.compile(r"^\d{8,32}$")
 
@@ -43,12 +42,12 @@ def create_offers(
     matcher: Matcher,
     usccs: np.ndarray,
     rows: np.ndarray,
-    amounts: np.ndarray,
+    fen: np.ndarray,
 ) -> int:
     """Push notices to the eligible entities that have no open or confirmed offer of this policy yet."""
     policy = version.policy
-    keep = amounts > 0
-    rows, amounts = rows[keep], amounts[keep]
+    keep = fen > 0
+    rows, fen = rows[keep], fen[keep]
     if not len(rows):
         return 0
     wanted = [u.decode("ascii") for u in usccs[rows]]
@@ -57,7 +56,7 @@ def create_offers(
             policy=policy, status__in=[Offer.Status.OFFERED, Offer.Status.CONFIRMED], uscc__in=wanted
         ).values_list("uscc", flat=True)
     )
-    todo = [(u, r, a) for u, r, a in zip(wanted, rows.tolist(), amounts.tolist(), strict=True) if u not in taken]
+    todo = [(u, r, a) for u, r, a in zip(wanted, rows.tolist(), fen.tolist(), strict=True) if u not in taken]
     names = dict(LegalEntity.objects.filter(uscc__in=[u for u, _r, _a in todo]).values_list("uscc", "name"))
     offers = [
         Offer(
@@ -66,7 +65,7 @@ def create_offers(
             version=version,
             uscc=uscc,
             entity_name=names.get(uscc, ""),
-            amount=to_fen(amount),
+            amount=yuan_of_fen(amount),
             explanation=matcher.explain(policy.code, row).as_dict(),
         )
         for uscc, row, amount in todo
@@ -113,7 +112,7 @@ def push_offers(result: MatchResult, *, actor: User | None) -> int:
     matcher.load(snapshot.table)
     rows = result.rows()
     created = create_offers(
-        result.run, version, matcher, snapshot.usccs, rows, matcher.amounts(definition_of(version), rows)
+        result.run, version, matcher, snapshot.usccs, rows, matcher.amounts_fen(definition_of(version), rows)
     )
     result.pushed = True
     result.save(update_fields=["pushed"])

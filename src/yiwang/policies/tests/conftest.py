@@ -20,6 +20,16 @@ REVENUE_POLICY = REVENUE_RULES
 
 
 @pytest.fixture(autouse=True)
+def fresh_calculator():
+    """The calculator's compiled matchers are cached by version ids, which SQLite reuses after each test's rollback."""
+    from yiwang.policies import rulesets
+
+    rulesets._CALCULATORS.clear()
+    yield
+    rulesets._CALCULATORS.clear()
+
+
+@pytest.fixture(autouse=True)
 def field_keys():
     with override_settings(YIWANG_FIELD_KEYS=TEST_FIELD_KEYS, YIWANG_FIELD_KEY_CURRENT="test2026"):
         yield
