@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.test import override_settings
 
-from yiwang.core.identifiers import make_uscc
 from yiwang.policies import services
 from yiwang.policies.models import MatchRun, Objection, Offer, Payout, PayoutBatch, Policy, PolicyVersion
 from yiwang.policies.tests import factories
@@ -28,35 +26,9 @@ def field_keys():
 
 
 @pytest.fixture
-def make_entity(org):
+def make_entity(make_entity):
     """An active enterprise of 北山街道 (西湖区) with the given annual revenue in 万元."""
-    from yiwang.registries.models import Industry, LegalEntity
-    from yiwang.registries.tests.factories import person
-
-    industry, _ = Industry.objects.get_or_create(code="65", defaults={"name": "软件和信息技术服务业", "section": "I"})
-    counter = iter(range(1, 10**6))
-
-    def make(revenue: str) -> LegalEntity:
-        n = next(counter)
-        return LegalEntity.objects.create(
-            uscc=make_uscc("9", "1", "330106", f"{n:08d}"),
-            name=f"杭州测试{n}号科技有限公司",
-            entity_type=LegalEntity.EntityType.LIMITED_COMPANY,
-            legal_representative=person(org.xihu_town, name="王小明"),
-            industry=industry,
-            division=org.xihu_town,
-            address=f"北山街道{n}号",
-            registered_capital=Decimal("100.00"),
-            founding_date=date(2019, 3, 1),
-            size="small",
-            headcount=25,
-            annual_revenue=Decimal(revenue),
-            tax_paid=Decimal("20.00"),
-            social_insurance_headcount=20,
-            tags=[],
-        )
-
-    return make
+    return lambda revenue: make_entity(annual_revenue=Decimal(revenue))
 
 
 @pytest.fixture

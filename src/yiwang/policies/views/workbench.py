@@ -277,6 +277,14 @@ def _results(policy: Policy) -> QuerySet[MatchResult]:
     return MatchResult.objects.filter(version__policy=policy).select_related("run", "version", "run__created_by")
 
 
+def _result(policy: Policy, run_id: int) -> MatchResult:
+    """This policy's result in one run, or 404."""
+    result = _results(policy).filter(run_id=run_id).first()
+    if result is None:
+        raise Http404
+    return result
+
+
 @official_required
 def policy_runs(request: AuthedRequest, code: str) -> HttpResponse:
     policy = _policy(request, code)
@@ -296,9 +304,7 @@ def policy_runs(request: AuthedRequest, code: str) -> HttpResponse:
 def run_detail(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """The evidence of one run for this policy: snapshot hash, counts, amounts, offers created."""
     policy = _policy(request, code)
-    result = _results(policy).filter(run_id=pk).first()
-    if result is None:
-        raise Http404
+    result = _result(policy, pk)
     run: MatchRun = result.run
     sample = [u.decode("ascii") for u in run.usccs()[result.rows()[:20]]] if result.eligible_count else []
     offers = policy.offers.filter(run=run).count()
@@ -314,9 +320,7 @@ def run_detail(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 def run_push(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """Push the offers of a run whose eligible set was over the automatic cap (a decision, not a side effect)."""
     policy = _policy(request, code)
-    result = _results(policy).filter(run_id=pk).first()
-    if result is None:
-        raise Http404
+    result = _result(policy, pk)
     form = ActionForm(request.POST)
     created = form.call(lambda: services.push_offers(result, actor=request.user))
     _tell(request, form)
