@@ -71,6 +71,9 @@ def run_matching(
     matcher.load(snapshot.table)
     counts = matcher.run().as_dict()
     with transaction.atomic():
+        # runs of one policy are serialised (the policy rows locked, in pk order): a second run waits, then sees
+        # the first one's offers and pushes none twice (the partial unique index on offers is the backstop)
+        list(Policy.objects.select_for_update().filter(pk__in={v.policy_id for v in versions}).order_by("pk"))
         run = MatchRun.objects.create(
             started_at=started,
             finished_at=started,

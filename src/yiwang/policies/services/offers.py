@@ -103,6 +103,7 @@ def push_offers(result: MatchResult, *, actor: User | None) -> int:
     """Push the offers of a broad policy that the run left unpushed (over the cap), from the stored bitmap."""
     version = PolicyVersion.objects.select_related("policy").get(pk=result.version_id)
     require_acts_for(actor, version.policy.department)
+    Policy.objects.select_for_update().get(pk=version.policy_id)  # serialised with the policy's runs
     if result.pushed:
         raise Conflict(_("该批次的政策已推送"), field="result")
     snapshot = entity_snapshot()
