@@ -27,15 +27,16 @@ from typing import Any
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # benchmarks.synthetic
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+from benchmarks.synthetic import enterprise_columns, enterprise_schema, generate_policies
 from yiwang.rules import FactTable, Matcher, PolicyDef
 from yiwang.rules.columnar import Column
 from yiwang.rules.language import Group, Leaf, Node, Not
 from yiwang.rules.policy import load_policies
 from yiwang.rules.predicates import AtomRegistry, Formula, atom_hits
 from yiwang.rules.schema import FactType
-from yiwang.rules.synthetic import enterprise_columns, enterprise_schema, generate_policies
 
 AS_OF = dt.date(2026, 6, 30)
 

@@ -418,8 +418,8 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     )
     from yiwang.demo.applications import ensure_demo_applications
     from yiwang.demo.bundles import ensure_demo_bundles
+    from yiwang.demo.policies import ensure_demo_policies
     from yiwang.demo.sharing import ensure_demo_sharing
-    from yiwang.policies.demo import ensure_demo_policies
     from yiwang.policies.models import MatchRun
     from yiwang.policies.services import run_matching
 

@@ -8,4 +8,4 @@ class PoliciesConfig(AppConfig):
     name = "yiwang.policies"
     label = "policies"
     verbose_name = _("惠企政策（免申即享）")
-    workbench_menu = (MenuEntry("policy_admin:list", _("惠企政策"), order=40),)
+    workbench_menu = (MenuEntry("policies:workbench:list", _("惠企政策"), order=40),)

@@ -16,9 +16,9 @@ from typing import Any, NamedTuple
 
 import numpy as np
 from cryptography.hazmat.primitives import hashes
-from django.db.models import OuterRef, Subquery
 
-from yiwang.registries.models import CreditRating, LegalEntity
+from yiwang.registries.credit import current_rating, current_risk_class_expression
+from yiwang.registries.models import LegalEntity
 from yiwang.rules import FactSchema, FactTable
 
 #: Tag vocabulary of the registry (entity.tags).
@@ -93,11 +93,6 @@ class Snapshot(NamedTuple):
         return i if i < len(self.usccs) and self.usccs[i] == key else None
 
 
-def _latest_credit() -> Subquery:
-    latest = CreditRating.objects.filter(entity=OuterRef("pk")).order_by("-rated_on", "-pk")
-    return Subquery(latest.values("risk_class")[:1])
-
-
 def _district(division_code: str | None) -> str | None:
     return division_code[:6] if division_code else None
 
@@ -108,7 +103,18 @@ def _industry(code: str | None) -> str | None:
 
 
 def _yuan(value: Decimal | None) -> Decimal | None:
+    """万元 → 元, exactly: in Decimal, before any float column (0.07 万元 is 700 元, not 700.0000000000001)."""
     return None if value is None else value * WAN
+
+
+#: The registration statuses matched against policies: a revoked or cancelled enterprise gets no benefit, in a
+#: matching run and in the calculator alike.
+MATCHED_STATUSES = (LegalEntity.Status.ACTIVE,)
+
+
+def is_matched(entity: LegalEntity) -> bool:
+    """Whether policies apply to this entity at all (the one rule of matching runs and of the calculator)."""
+    return entity.status in MATCHED_STATUSES
 
 
 class _Columns:
@@ -138,7 +144,7 @@ class _Columns:
             raw = by_field[name]
             self.add(name, np.array([-1 if v is None else v for v in raw], np.int64))
         for name in _DECIMAL:
-            self.add(name, np.array([np.nan if v is None else float(v) * 10000 for v in by_field[name]], np.float64))
+            self.add(name, np.array([np.nan if v is None else float(v * WAN) for v in by_field[name]], np.float64))
         self.add("founding_date", np.array(by_field["founding_date"], dtype="datetime64[D]").astype(np.int64))
         bit = {t: 1 << i for i, t in enumerate(TAGS)}
         self.add("tags", np.array([sum(bit.get(t, 0) for t in set(v or ())) for v in by_field["tags"]], np.uint64))
@@ -167,8 +173,8 @@ class _Columns:
 
 def _rows(chunk_size: int) -> Iterator[list[tuple[Any, ...]]]:
     qs = (
-        LegalEntity.objects.filter(status=LegalEntity.Status.ACTIVE)
-        .annotate(credit_class=_latest_credit())
+        LegalEntity.objects.filter(status__in=MATCHED_STATUSES)
+        .annotate(credit_class=current_risk_class_expression())
         .order_by("uscc")
         .values_list("uscc", *_FIELDS)
     )
@@ -207,13 +213,9 @@ def entity_snapshot(*, chunk_size: int = CHUNK_SIZE) -> Snapshot:
     return Snapshot(table, usccs, snapshot_hash(table, usccs))
 
 
-def latest_credit_class(entity: LegalEntity) -> str | None:
-    rating = CreditRating.objects.filter(entity=entity).order_by("-rated_on", "-pk").first()
-    return rating.risk_class if rating else None
-
-
 def entity_facts(entity: LegalEntity) -> dict[str, Any]:
     """The facts of one entity as ``explain``/``calculate`` take them (missing facts left out)."""
+    rating = current_rating(entity)
     facts: dict[str, Any] = {
         "district": _district(entity.division_id),
         "industry": _industry(entity.industry_id),
@@ -225,7 +227,7 @@ def entity_facts(entity: LegalEntity) -> dict[str, Any]:
         "founding_date": entity.founding_date if isinstance(entity.founding_date, date) else None,
         "registered_capital": _yuan(entity.registered_capital),
         "tags": [t for t in entity.tags or () if t in TAGS],
-        "credit_class": latest_credit_class(entity),
+        "credit_class": rating.risk_class if rating else None,
         "status": entity.status,
     }
     return {k: v for k, v in facts.items() if v is not None}

@@ -199,7 +199,15 @@ class Offer(models.Model):
         verbose_name = _("政策推送")
         verbose_name_plural = _("政策推送")
         ordering = ["-created_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["run", "policy", "uscc"], name="uniq_offer_per_run")]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "policy", "uscc"], name="uniq_offer_per_run"),
+            # one open (offered or confirmed) offer per policy and entity, whatever runs overlap: never paid twice
+            models.UniqueConstraint(
+                fields=["policy", "uscc"],
+                condition=models.Q(status__in=["offered", "confirmed"]),
+                name="uniq_open_offer_per_policy",
+            ),
+        ]
         indexes = [models.Index(fields=["uscc", "status"]), models.Index(fields=["policy", "status"])]
 
     def __str__(self) -> str:

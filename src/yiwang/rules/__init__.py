@@ -28,7 +28,17 @@ from .errors import Problem, RuleError
 from .explain import ConditionResult, Explanation, evaluate, explain
 from .language import Group, Leaf, Node, Not, RelativeDate
 from .matching import Matcher, MatchRun
-from .policy import Amount, PolicyDef, RuleSet, load_policies, load_rule_set, policy_from_dict
+from .policy import (
+    Amount,
+    PolicyDef,
+    RuleSet,
+    fen_of,
+    load_policies,
+    load_rule_set,
+    policy_from_dict,
+    to_cent,
+    yuan_of_fen,
+)
 from .sandbox import SandboxResult, what_if
 from .schema import FactDef, FactSchema, FactType, load_schema
 
@@ -58,10 +68,13 @@ __all__ = [
     "describe",
     "evaluate",
     "explain",
+    "fen_of",
     "load_policies",
     "load_rule_set",
     "load_schema",
     "policy_from_dict",
     "run_cases",
+    "to_cent",
     "what_if",
+    "yuan_of_fen",
 ]

@@ -5,8 +5,8 @@ its *true set* (present and holds) and, when some policy negates it, its *false 
 A compound term (an ``or`` inside a policy) is one more shared set. A policy is then an AND of sets. Policies
 are visited in sorted order of their set sequences, so that a shared prefix (district ∧ 小微 ∧ credit …) is
 ANDed once (a trie walked depth first); a very rare first set is walked as a row list, and every AND touches
-only the words where all its sets can be non-zero. See ``/work/shared/reference/policy-engine.md`` ("shared
-predicate bitmaps", "selectivity ordered"). Measured here, row lists only pay for very rare sets: a bitmap
+only the words where all its sets can be non-zero (shared predicate bitmaps, ANDed in order of selectivity,
+as ``README.md`` of this package describes). Measured here, row lists only pay for very rare sets: a bitmap
 AND handles 64 entities per instruction.
 """
 

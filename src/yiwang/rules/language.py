@@ -4,7 +4,7 @@ A leaf is ``{fact, op, value, clause, id?, label?}``. Dates are compared with or
 either an ISO date or a date relative to the evaluation date ``as_of``: ``{years_ago: 3}`` (also
 ``months_ago``, ``days_ago``). So "founded at least 3 years ago" is ``founding_date le {years_ago: 3}``: one
 design, valid for every date operator, and resolved once per run. Like OpenFisca we cite the clause for every
-rule (see ``/work/shared/reference/policy-engine.md``).
+rule: a leaf citing no clause (neither its own nor its group's) is an error, so every explanation names its article.
 """
 
 from __future__ import annotations

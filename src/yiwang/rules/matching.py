@@ -23,7 +23,7 @@ from .bitmaps import BitmapStore, WalkPlan, rows_of
 from .calculator import CalculatorResult, KleeneProgram
 from .columnar import Column, FactTable, recode
 from .explain import Explanation, explain
-from .policy import PolicyDef
+from .policy import PolicyDef, yuan_of_fen
 from .predicates import AtomRegistry, conjunction_terms, literals_of
 from .schema import FactSchema
 
@@ -108,20 +108,24 @@ class Matcher:
         """Eligible row indices of several policies (e.g. those a matching run will push)."""
         return {pid: self.eligible(pid) for pid in policy_ids}
 
-    def amounts(self, policy: PolicyDef, rows: np.ndarray) -> np.ndarray:
-        """The policy's amount (float yuan) for each given row, vectorised over the rows only."""
+    def amounts_fen(self, policy: PolicyDef, rows: np.ndarray) -> np.ndarray:
+        """The policy's amount in whole fen (int64) for each given row, exact, vectorised over the rows only."""
         assert self.table is not None
         a = policy.amount
         if a.kind in ("none", "fixed"):
-            return a.compute_array(None, None, len(rows))
+            return a.compute_fen(None, None, len(rows))
         col = self.table.column(a.fact)
         present = None if col.present is None else col.present[rows]
-        return a.compute_array(col.values[rows], present, len(rows))
+        return a.compute_fen(col.values[rows], present, len(rows))
+
+    def amounts(self, policy: PolicyDef, rows: np.ndarray) -> np.ndarray:
+        """The policy's amount (float yuan) for each given row: :meth:`amounts_fen` / 100."""
+        return self.amounts_fen(policy, rows) / 100.0
 
     def cost(self, policy_id: str) -> Decimal:
-        """Total amount payable to all eligible entities of one policy, in yuan."""
+        """Total amount payable to all eligible entities of one policy, in yuan (summed exactly, in fen)."""
         p = self.policies[self.index[policy_id]]
-        return _money(self.amounts(p, self.eligible(policy_id)).sum())
+        return yuan_of_fen(self.amounts_fen(p, self.eligible(policy_id)).sum())
 
     # ---- incremental ----------------------------------------------------------------------------------
 
@@ -177,10 +181,6 @@ class Matcher:
             assert self.table is not None
             facts = self.table.row(int(facts))
         return explain(self.policies[self.index[policy_id]], facts, self.schema, self.as_of)
-
-
-def _money(value: float) -> Decimal:
-    return Decimal(str(round(float(value), 2))).quantize(Decimal("0.01"))
 
 
 def _stack(table: FactTable, rows: np.ndarray, new: FactTable, pad: int) -> FactTable:

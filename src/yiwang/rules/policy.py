@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,22 @@ from .schema import FactSchema, FactType, read_yaml
 
 AUDIENCES = ("enterprise", "person")
 CENT = Decimal("0.01")
+_INT64_SAFE = 2**62
+
+
+def to_cent(value: Decimal) -> Decimal:
+    """An amount in yuan rounded to the fen, half up (四舍五入): the one rounding rule of every amount."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def fen_of(value: Decimal) -> int:
+    """An amount in yuan as whole fen, rounded half up."""
+    return int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def yuan_of_fen(fen: Any) -> Decimal:
+    """Whole fen (an int or a numpy integer, e.g. a sum) as yuan with two places, exactly."""
+    return (Decimal(int(fen)) / 100).quantize(CENT)
 
 
 @dataclass(frozen=True)
@@ -35,7 +51,8 @@ class Amount:
     cap: Decimal | None = None
 
     def compute(self, facts: Mapping[str, Any]) -> Decimal | None:
-        """The amount for one entity; ``None`` when the fact it depends on is missing."""
+        """The amount for one entity in yuan (a percentage rounded to the fen, half up); ``None`` when the fact
+        it depends on is missing. :meth:`compute_fen` gives the same amounts over many rows, in whole fen."""
         if self.kind == "none":
             return Decimal(0)
         if self.kind == "fixed":
@@ -50,26 +67,41 @@ class Amount:
         out = max(value * self.rate, Decimal(0))
         if self.cap is not None:
             out = min(out, self.cap)
-        return out.quantize(CENT)
+        return to_cent(out)
 
-    def compute_array(self, values: np.ndarray | None, present: np.ndarray | None, n: int) -> np.ndarray:
-        """Vectorised amounts (float yuan) for ``n`` matched rows; a missing fact gives 0."""
+    def compute_fen(self, values: np.ndarray | None, present: np.ndarray | None, n: int) -> np.ndarray:
+        """Vectorised amounts in whole fen (int64) for ``n`` matched rows; a missing fact gives 0.
+
+        Exact, and equal to :meth:`compute` row by row: a money fact holds yuan to the fen, so ``rint(v × 100)`` is
+        its exact fen; a rate is an exact fraction ``p/q``, so ``fen × p / q`` is rounded half up in integers.
+        """
         if self.kind in ("none", "fixed"):
-            return np.full(n, float(self.fixed))
+            return np.full(n, fen_of(self.fixed), dtype=np.int64)
         assert values is not None
         v = values.astype(np.float64, copy=False)
+        missing = np.isnan(v) if present is None else ~present | np.isnan(v)
+        v = np.where(missing, 0.0, v)
         if self.kind == "tiered":
             mins = np.array([float(m) for m, _ in self.tiers])
-            amounts = np.concatenate([[0.0], [float(a) for _, a in self.tiers]])
+            amounts = np.array([0, *(fen_of(a) for _, a in self.tiers)], dtype=np.int64)
             out = amounts[np.searchsorted(mins, v, side="right")]
         else:
-            out = np.maximum(v * float(self.rate), 0.0)
+            fen = np.maximum(np.rint(v * 100), 0.0).astype(np.int64)
+            p, q = self.rate.as_integer_ratio()
+            top = int(fen.max()) if len(fen) else 0
+            if top * p * 2 + q >= _INT64_SAFE:  # beyond int64: exact Python integers
+                exact = [(2 * f * p + q) // (2 * q) for f in fen.tolist()]
+                out = np.array(exact, dtype=object)
+            else:
+                out = (2 * fen * p + q) // (2 * q)
             if self.cap is not None:
-                out = np.minimum(out, float(self.cap))
-            out = np.round(out, 2)
-        if present is not None:
-            out = np.where(present, out, 0.0)
-        return out
+                out = np.minimum(out, fen_of(self.cap))
+            out = out.astype(np.int64)
+        return np.where(missing, 0, out).astype(np.int64)
+
+    def compute_array(self, values: np.ndarray | None, present: np.ndarray | None, n: int) -> np.ndarray:
+        """Vectorised amounts (float yuan) for ``n`` matched rows: :meth:`compute_fen` / 100."""
+        return self.compute_fen(values, present, n) / 100.0
 
     def as_dict(self) -> dict[str, Any]:
         if self.kind == "fixed":
@@ -170,7 +202,7 @@ def _parse_policy(data: Any, schema: FactSchema, path: str, problems: Problems) 
     return PolicyDef(str(pid), str(data.get("title", "")), str(audience), node, amount, str(data.get("version", "")))
 
 
-def _money(raw: Any, path: str, problems: Problems) -> Decimal | None:
+def _money(raw: Any, path: str, problems: Problems, *, fen: bool = False) -> Decimal | None:
     if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
         problems.add(path, "bad_amount", f"an amount must be a number; got {raw!r}")
         return None
@@ -181,6 +213,9 @@ def _money(raw: Any, path: str, problems: Problems) -> Decimal | None:
         return None
     if not value.is_finite() or value < 0:
         problems.add(path, "bad_amount", "an amount must be a finite number ≥ 0")
+        return None
+    if fen and value != to_cent(value):
+        problems.add(path, "bad_amount", "an amount is in yuan to the fen (at most two decimal places)")
         return None
     return value
 
@@ -201,7 +236,7 @@ def _parse_amount(raw: Any, schema: FactSchema, path: str, problems: Problems) -
         return None
     kind, spec = next(iter(raw.items()))
     if kind == "fixed":
-        value = _money(spec, f"{path}.fixed", problems)
+        value = _money(spec, f"{path}.fixed", problems, fen=True)
         return Amount("fixed", fixed=value) if value is not None else None
     if kind not in ("tiered", "percentage") or not isinstance(spec, Mapping):
         problems.add(path, "bad_amount", "amount needs exactly one of fixed, tiered, percentage")
@@ -218,7 +253,10 @@ def _parse_amount(raw: Any, schema: FactSchema, path: str, problems: Problems) -
             if not isinstance(t, Mapping):
                 problems.add(here, "bad_tiers", "a tier is a mapping {min, amount}")
                 continue
-            lo, amt = _money(t.get("min"), f"{here}.min", problems), _money(t.get("amount"), f"{here}.amount", problems)
+            lo, amt = (
+                _money(t.get("min"), f"{here}.min", problems),
+                _money(t.get("amount"), f"{here}.amount", problems, fen=True),
+            )
             if lo is not None and amt is not None:
                 tiers.append((lo, amt))
         if [m for m, _ in tiers] != sorted({m for m, _ in tiers}):
@@ -226,7 +264,7 @@ def _parse_amount(raw: Any, schema: FactSchema, path: str, problems: Problems) -
             return None
         return Amount("tiered", fact=fact, tiers=tuple(tiers)) if fact else None
     rate = _money(spec.get("rate"), f"{path}.percentage.rate", problems)
-    cap = _money(spec["cap"], f"{path}.percentage.cap", problems) if spec.get("cap") is not None else None
+    cap = _money(spec["cap"], f"{path}.percentage.cap", problems, fen=True) if spec.get("cap") is not None else None
     if rate is not None and rate > 1:
         problems.add(f"{path}.percentage.rate", "bad_rate", "rate is a fraction between 0 and 1 (0.1 = 10%)")
         return None

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from .bitmaps import popcount, rows_of
-from .matching import Matcher, _money
-from .policy import PolicyDef
+from .matching import Matcher
+from .policy import PolicyDef, yuan_of_fen
 from .predicates import conjunction_terms, literals_of
 
 
@@ -64,8 +64,8 @@ def what_if(matcher: Matcher, draft: PolicyDef, current_id: str | None = None) -
     old = _words(matcher, current) if current else np.zeros(store.n_words, np.uint64)
     gained, lost = new & ~old, old & ~new
     new_rows = rows_of(new)
-    draft_cost = _money(matcher.amounts(draft, new_rows).sum())
-    current_cost = _money(matcher.amounts(current, rows_of(old)).sum()) if current else Decimal("0.00")
+    draft_cost = yuan_of_fen(matcher.amounts_fen(draft, new_rows).sum())
+    current_cost = yuan_of_fen(matcher.amounts_fen(current, rows_of(old)).sum()) if current else Decimal("0.00")
     return SandboxResult(
         policy_id=draft.id,
         current_count=popcount(old),

@@ -10,19 +10,23 @@ import pytest
 from django.test import override_settings
 
 from yiwang.core.identifiers import make_uscc
+from yiwang.policies.tests.factories import REVENUE_RULES
 
 TEST_FIELD_KEYS = {"test2026": "00112233445566778899aabbccddeeff"}
 PASSWORD = "Correct-Horse-9"
 TAG_CHOICES = ["高新技术企业", "专精特新", "小微企业", "科技型中小企业"]
 
-REVENUE_POLICY = """
-conditions:
-  all:
-    - {id: district, fact: district, op: eq, value: "330106", clause: "《西湖区企业扶持办法（演示）》第二条"}
-    - {id: revenue, fact: annual_revenue, op: ge, value: 10000000, clause: "《西湖区企业扶持办法（演示）》第三条"}
-amount:
-  fixed: 10000
-"""
+REVENUE_POLICY = REVENUE_RULES
+
+
+@pytest.fixture(autouse=True)
+def fresh_calculator():
+    """The calculator's compiled matchers are cached by version ids, which SQLite reuses after each test's rollback."""
+    from yiwang.policies import rulesets
+
+    rulesets._CALCULATORS.clear()
+    yield
+    rulesets._CALCULATORS.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -120,20 +124,10 @@ def official(org, make_official):
 @pytest.fixture
 def make_policy(org, official):
     """A published proactive policy of 西湖区市场监督管理局 (rules as YAML)."""
-    from yiwang.policies import services
+    from yiwang.policies.tests import factories
 
     def make(code="XH-TEST-001", rules=REVENUE_POLICY, budget=Decimal("1000000"), title="西湖区测试扶持政策", **kw):
-        policy = services.create_policy(
-            code=code,
-            title=title,
-            department=org.xihu_samr,
-            rules=rules,
-            actor=official,
-            budget_total=budget,
-            legal_references="《西湖区企业扶持办法（演示）》",
-            **kw,
-        )
-        return services.publish_policy(policy, actor=official)
+        return factories.policy(org.xihu_samr, code=code, rules=rules, budget=budget, title=title, actor=official, **kw)
 
     return make
 

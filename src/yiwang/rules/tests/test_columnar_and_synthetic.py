@@ -8,8 +8,8 @@ from decimal import Decimal
 import numpy as np
 import pyarrow as pa
 
+from benchmarks.synthetic import enterprise_columns, enterprise_schema, generate_policies
 from yiwang.rules import FactTable, Matcher, explain, load_policies, what_if
-from yiwang.rules.synthetic import enterprise_columns, enterprise_schema, generate_policies
 from yiwang.rules.tests.strategies import AS_OF, SCHEMA
 
 RECORDS = [

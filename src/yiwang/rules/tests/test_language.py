@@ -132,7 +132,7 @@ def test_policy_loader_checks_amounts_and_audience() -> None:
 
 
 def test_descriptions_read_as_chinese() -> None:
-    from yiwang.rules.synthetic import enterprise_schema
+    from benchmarks.synthetic import enterprise_schema
 
     schema = enterprise_schema()
     rules = load_rule_set(

@@ -22,8 +22,8 @@ import numpy as np
 import pyarrow as pa
 import pytest
 
+from benchmarks.synthetic import enterprise_schema, generate_enterprises, generate_policies
 from yiwang.rules import FactTable, FactType, Matcher, load_policies
-from yiwang.rules.synthetic import enterprise_schema, generate_enterprises, generate_policies
 
 AS_OF = dt.date(2026, 6, 30)
 N_ENTERPRISES = 20_000

@@ -8,8 +8,7 @@ the policies of their own department, administrators all; any other policy answe
 
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -23,36 +22,26 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.http import AuthedRequest, official_required
-from yiwang.accounts.models import Department, User
-from yiwang.core.errors import DomainError, PermissionDenied
+from yiwang.core.errors import PermissionDenied
 from yiwang.policies import services
 from yiwang.policies.facts import ENTERPRISE_SCHEMA, entity_facts
+from yiwang.policies.forms import (
+    SAMPLE_RULES,
+    ActionForm,
+    ObjectionResolveForm,
+    PolicyCreateForm,
+    PolicyStatusForm,
+    RulesForm,
+    ServiceForm,
+)
 from yiwang.policies.models import MatchResult, MatchRun, Objection, Payout, PayoutBatch, Policy, PolicyVersion
-from yiwang.policies.rulesets import RulesInvalid, definition_of
+from yiwang.policies.rulesets import definition_of
+from yiwang.policies.selectors import departments_for, policies_for
 from yiwang.registries.models import LegalEntity
 from yiwang.registries.selectors import entities_for
 from yiwang.rules import explain
 
-SAMPLE_RULES = """conditions:
-  all:
-    - {id: district, fact: district, op: eq, value: "330106", clause: "《办法》第二条"}
-    - {id: revenue, fact: annual_revenue, op: ge, value: 10000000, clause: "《办法》第三条"}
-amount:
-  fixed: 10000
-"""
-
-
 # --- reading, in scope ----------------------------------------------------------------------------------------
-
-
-def policies_for(user: User) -> QuerySet[Policy]:
-    """The policies an official may manage: their department's; an administrator's: all."""
-    qs = Policy.objects.select_related("department", "current_version")
-    if user.is_administrator:
-        return qs
-    if user.department_id is None:
-        return qs.none()
-    return qs.filter(department_id=user.department_id)
 
 
 def _policy(request: AuthedRequest, code: str) -> Policy:
@@ -72,16 +61,17 @@ def _with_last_result(qs: QuerySet[Policy]) -> QuerySet[Policy]:
     )
 
 
-def _problems(exc: DomainError) -> list[dict[str, str]]:
-    return list(getattr(exc, "problems", []) or [])
+def _in_reach(form: ServiceForm) -> None:
+    """A refusal for want of rights answers 404, as if the object did not exist (outside the caller's reach)."""
+    if isinstance(form.refusal, PermissionDenied):
+        raise Http404 from form.refusal
 
 
-def _error(request: AuthedRequest, exc: DomainError) -> None:
-    """A refused operation as a message; a rules error lists its problems with their paths on the page instead."""
-    if isinstance(exc, PermissionDenied):
-        raise Http404 from exc  # outside the caller's reach: as if it did not exist
-    if not isinstance(exc, RulesInvalid):
-        messages.error(request, str(exc.message))
+def _tell(request: AuthedRequest, form: ServiceForm) -> None:
+    """The errors of a form posted from a page that answers with a redirect, as messages on the next page."""
+    _in_reach(form)
+    for message in form.messages():
+        messages.error(request, message)
 
 
 def _facts_context() -> dict[str, Any]:
@@ -98,88 +88,39 @@ def policy_list(request: AuthedRequest) -> HttpResponse:
     if q:
         qs = qs.filter(Q(code__icontains=q) | Q(title__contains=q))
     page = Paginator(_with_last_result(qs).order_by("code"), 50).get_page(request.GET.get("page"))
-    return render(request, "workbench/policies/list.html", {"page": page, "policies": page.object_list, "q": q})
-
-
-def _departments(user: User) -> QuerySet[Department]:
-    if user.is_administrator:
-        return Department.objects.order_by("code")
-    if user.department_id is None:
-        return Department.objects.none()
-    return Department.objects.filter(pk=user.department_id)
-
-
-def _date(value: str, field: str) -> dt.date | None:
-    if not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError as exc:
-        raise _Invalid(_("日期格式应为 YYYY-MM-DD"), field) from exc
-
-
-def _money(value: str, field: str) -> Decimal:
-    try:
-        return Decimal(value.strip() or "0")
-    except InvalidOperation as exc:
-        raise _Invalid(_("请输入金额（元）"), field) from exc
-
-
-class _Invalid(Exception):
-    def __init__(self, message: str, field: str) -> None:
-        super().__init__(message)
-        self.message, self.field = message, field
+    return render(request, "policies/workbench/list.html", {"page": page, "policies": page.object_list, "q": q})
 
 
 @official_required
 def policy_create(request: AuthedRequest) -> HttpResponse:
-    departments = _departments(request.user)
-    form: dict[str, str] = {"rules": SAMPLE_RULES, "route": Policy.Route.PROACTIVE, "budget_total": "0"}
-    problems: list[dict[str, str]] = []
-    error, error_field = "", ""
+    form = PolicyCreateForm(
+        request.POST if request.method == "POST" else None, departments=departments_for(request.user)
+    )
     if request.method == "POST":
-        form = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
-        department = departments.filter(pk=request.POST.get("department", "")).first()
-        try:
-            if department is None:
-                raise _Invalid(_("请选择主管部门"), "department")
-            route = form.get("route", "")
-            if route not in Policy.Route.values:
-                raise _Invalid(_("请选择兑现方式"), "route")
-            policy = services.create_policy(
-                code=form.get("code", ""),
-                title=form.get("title", ""),
-                department=department,
-                rules=form.get("rules", ""),
+        data = form.cleaned_data if form.is_valid() else {}
+        policy = form.call(
+            lambda: services.create_policy(
+                code=data["code"],
+                title=data["title"],
+                department=data["department"],
+                rules=data["rules"],
                 actor=request.user,
-                budget_total=_money(form.get("budget_total", ""), "budget_total"),
-                legal_references=form.get("legal_references", ""),
-                route=route,
-                valid_from=_date(form.get("valid_from", ""), "valid_from"),
-                valid_until=_date(form.get("valid_until", ""), "valid_until"),
+                budget_total=data["budget_total"],
+                legal_references=data["legal_references"],
+                route=data["route"],
+                valid_from=data["valid_from"],
+                valid_until=data["valid_until"],
             )
-        except _Invalid as exc:
-            error, error_field = exc.message, exc.field
-        except DomainError as exc:
-            if isinstance(exc, PermissionDenied):
-                raise Http404 from exc
-            error, error_field, problems = str(exc.message), exc.field or "", _problems(exc)
-        else:
+        )
+        _in_reach(form)
+        if policy is not None:
             messages.success(request, _("已创建政策（草稿）及其第 1 版规则"))
-            return redirect("policy_admin:detail", code=policy.code)
+            return redirect("policies:workbench:detail", code=policy.code)
     return render(
         request,
-        "workbench/policies/create.html",
-        {
-            "form": form,
-            "departments": departments,
-            "routes": Policy.Route.choices,
-            "problems": problems,
-            "error": error,
-            "error_field": error_field,
-            **_facts_context(),
-        },
-        status=422 if error else 200,
+        "policies/workbench/create.html",
+        {"form": form, "problems": form.problems, **_facts_context()},
+        status=422 if form.errors else 200,
     )
 
 
@@ -187,20 +128,22 @@ def _detail(
     request: AuthedRequest,
     policy: Policy,
     *,
-    rules: str | None = None,
-    problems: list[dict[str, str]] | None = None,
+    form: RulesForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The policy with its versions and the rules editor (the posted rules and their problems after a refusal)."""
     versions = policy.versions.select_related("created_by").order_by("-number")
     current = policy.current_version
+    if form is not None and not form.problems:
+        _tell(request, form)
     return render(
         request,
-        "workbench/policies/detail.html",
+        "policies/workbench/detail.html",
         {
             "policy": policy,
             "versions": versions,
-            "rules": rules if rules is not None else (current.rules if current else SAMPLE_RULES),
-            "problems": problems or [],
+            "rules": form.data.get("rules", "") if form is not None else (current.rules if current else SAMPLE_RULES),
+            "problems": form.problems if form is not None else [],
             **_facts_context(),
         },
         status=status,
@@ -216,30 +159,29 @@ def policy_detail(request: AuthedRequest, code: str) -> HttpResponse:
 @require_POST
 def version_create(request: AuthedRequest, code: str) -> HttpResponse:
     policy = _policy(request, code)
-    rules = request.POST.get("rules", "")
-    try:
-        version = services.new_version(policy, rules, actor=request.user)
-    except DomainError as exc:
-        _error(request, exc)
-        return _detail(request, policy, rules=rules, problems=_problems(exc), status=422)
+    form = RulesForm(request.POST)
+    version = form.call(lambda: services.new_version(policy, form.cleaned_data["rules"], actor=request.user))
+    _in_reach(form)
+    if not version:
+        return _detail(request, policy, form=form, status=422)
     messages.success(request, _("已保存第 %(number)s 版规则，并设为现行版本") % {"number": version.number})
-    return redirect("policy_admin:detail", code=policy.code)
+    return redirect("policies:workbench:detail", code=policy.code)
 
 
 @official_required
 @require_POST
 def policy_publish(request: AuthedRequest, code: str) -> HttpResponse:
     policy = _policy(request, code)
-    try:
-        if request.POST.get("action") == "retire":
-            expired = services.retire_policy(policy, actor=request.user)
-            messages.success(request, _("政策已停止兑现，%(n)s 条待确认推送已过期") % {"n": expired})
-        else:
-            services.publish_policy(policy, actor=request.user)
+    form = PolicyStatusForm(request.POST)
+    if form.is_valid():
+        if form.cleaned_data["action"] == "retire":
+            expired = form.call(lambda: services.retire_policy(policy, actor=request.user))
+            if expired is not None:
+                messages.success(request, _("政策已停止兑现，%(n)s 条待确认推送已过期") % {"n": expired})
+        elif form.call(lambda: services.publish_policy(policy, actor=request.user)) is not None:
             messages.success(request, _("政策已发布"))
-    except DomainError as exc:
-        _error(request, exc)
-    return redirect("policy_admin:detail", code=policy.code)
+    _tell(request, form)
+    return redirect("policies:workbench:detail", code=policy.code)
 
 
 # --- test against an enterprise --------------------------------------------------------------------------------
@@ -274,7 +216,7 @@ def policy_test(request: AuthedRequest, code: str) -> HttpResponse:
             result = _explain_entity(version, entity_facts(entity))
     return render(
         request,
-        "workbench/policies/test.html",
+        "policies/workbench/test.html",
         {
             "policy": policy,
             "version": version,
@@ -296,28 +238,31 @@ def policy_sandbox(request: AuthedRequest, code: str) -> HttpResponse:
     """政策沙盘: a draft of the rules against the current version, on today's data (nothing is saved)."""
     policy = _policy(request, code)
     current = policy.current_version
-    draft = request.POST.get("rules", "") if request.method == "POST" else (current.rules if current else SAMPLE_RULES)
-    result: dict[str, Any] | None = None
-    problems: list[dict[str, str]] = []
+    form = RulesForm(request.POST if request.method == "POST" else None)
+    draft = form.data.get("rules", "") if form.is_bound else (current.rules if current else SAMPLE_RULES)
+    result = form.call(lambda: services.sandbox(policy, draft, actor=request.user))
     context: dict[str, Any] = {}
-    if request.method == "POST":
-        try:
-            result = services.sandbox(policy, draft, actor=request.user)
-        except DomainError as exc:
-            _error(request, exc)
-            problems = _problems(exc)
-        else:
-            names = _names(result["gained_usccs"] + result["lost_usccs"])
-            context = {
-                "gained": [(u, names.get(u, "")) for u in result["gained_usccs"]],
-                "lost": [(u, names.get(u, "")) for u in result["lost_usccs"]],
-                "over_budget": Decimal(result["draft_cost"]) > Decimal(result["budget_total"]),
-            }
+    if result:
+        names = _names(result["gained_usccs"] + result["lost_usccs"])
+        context = {
+            "gained": [(u, names.get(u, "")) for u in result["gained_usccs"]],
+            "lost": [(u, names.get(u, "")) for u in result["lost_usccs"]],
+            "over_budget": Decimal(result["draft_cost"]) > Decimal(result["budget_total"]),
+        }
+    elif not form.problems:
+        _tell(request, form)
     return render(
         request,
-        "workbench/policies/sandbox.html",
-        {"policy": policy, "draft": draft, "result": result, "problems": problems, **context, **_facts_context()},
-        status=422 if problems else 200,
+        "policies/workbench/sandbox.html",
+        {
+            "policy": policy,
+            "draft": draft,
+            "result": result or None,
+            "problems": form.problems,
+            **context,
+            **_facts_context(),
+        },
+        status=422 if form.problems else 200,
     )
 
 
@@ -332,35 +277,40 @@ def _results(policy: Policy) -> QuerySet[MatchResult]:
     return MatchResult.objects.filter(version__policy=policy).select_related("run", "version", "run__created_by")
 
 
+def _result(policy: Policy, run_id: int) -> MatchResult:
+    """This policy's result in one run, or 404."""
+    result = _results(policy).filter(run_id=run_id).first()
+    if result is None:
+        raise Http404
+    return result
+
+
 @official_required
 def policy_runs(request: AuthedRequest, code: str) -> HttpResponse:
     policy = _policy(request, code)
     if request.method == "POST":
-        try:
-            run = services.run_matching([policy], actor=request.user)
-        except DomainError as exc:
-            _error(request, exc)
-        else:
+        form = ActionForm(request.POST)
+        run = form.call(lambda: services.run_matching([policy], actor=request.user))
+        _tell(request, form)
+        if run is not None:
             messages.success(request, _("比对完成：%(n)s 户主体参与比对") % {"n": run.entity_count})
-            return redirect("policy_admin:run", code=policy.code, pk=run.pk)
-        return redirect("policy_admin:runs", code=policy.code)
+            return redirect("policies:workbench:run", code=policy.code, pk=run.pk)
+        return redirect("policies:workbench:runs", code=policy.code)
     results = _results(policy).order_by("-run__started_at", "-pk")[:50]
-    return render(request, "workbench/policies/runs.html", {"policy": policy, "results": results})
+    return render(request, "policies/workbench/runs.html", {"policy": policy, "results": results})
 
 
 @official_required
 def run_detail(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """The evidence of one run for this policy: snapshot hash, counts, amounts, offers created."""
     policy = _policy(request, code)
-    result = _results(policy).filter(run_id=pk).first()
-    if result is None:
-        raise Http404
+    result = _result(policy, pk)
     run: MatchRun = result.run
     sample = [u.decode("ascii") for u in run.usccs()[result.rows()[:20]]] if result.eligible_count else []
     offers = policy.offers.filter(run=run).count()
     return render(
         request,
-        "workbench/policies/run.html",
+        "policies/workbench/run.html",
         {"policy": policy, "run": run, "result": result, "sample": sample, "offers": offers},
     )
 
@@ -370,16 +320,13 @@ def run_detail(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 def run_push(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     """Push the offers of a run whose eligible set was over the automatic cap (a decision, not a side effect)."""
     policy = _policy(request, code)
-    result = _results(policy).filter(run_id=pk).first()
-    if result is None:
-        raise Http404
-    try:
-        created = services.push_offers(result, actor=request.user)
-    except DomainError as exc:
-        _error(request, exc)
-    else:
+    result = _result(policy, pk)
+    form = ActionForm(request.POST)
+    created = form.call(lambda: services.push_offers(result, actor=request.user))
+    _tell(request, form)
+    if created is not None:
         messages.success(request, _("已推送 %(n)s 条政策兑现通知") % {"n": created})
-    return redirect("policy_admin:run", code=policy.code, pk=pk)
+    return redirect("policies:workbench:run", code=policy.code, pk=pk)
 
 
 # --- payouts, public notice and objections --------------------------------------------------------------------
@@ -391,7 +338,7 @@ def policy_payouts(request: AuthedRequest, code: str) -> HttpResponse:
     pending = policy.payouts.filter(status=Payout.Status.PENDING)
     return render(
         request,
-        "workbench/policies/payouts.html",
+        "policies/workbench/payouts.html",
         {
             "policy": policy,
             "pending_count": pending.count(),
@@ -410,11 +357,12 @@ def policy_payouts(request: AuthedRequest, code: str) -> HttpResponse:
 def batch_export(request: AuthedRequest, code: str) -> HttpResponse:
     """The payment file of the pending payouts (CSV, UTF-8 with BOM for spreadsheet programs)."""
     policy = _policy(request, code)
-    try:
-        batch, text = services.export_batch(policy, actor=request.user)
-    except DomainError as exc:
-        _error(request, exc)
-        return redirect("policy_admin:payouts", code=policy.code)
+    form = ActionForm(request.POST)
+    exported = form.call(lambda: services.export_batch(policy, actor=request.user))
+    _tell(request, form)
+    if exported is None:
+        return redirect("policies:workbench:payouts", code=policy.code)
+    batch, text = exported
     response = HttpResponse("\ufeff" + text, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="payout-{policy.code}-{batch.pk}.csv"'
     response["X-Payment-File-SM3"] = batch.file_hash
@@ -426,13 +374,12 @@ def batch_export(request: AuthedRequest, code: str) -> HttpResponse:
 def batch_paid(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     policy = _policy(request, code)
     batch = get_object_or_404(PayoutBatch.objects.select_related("policy__department"), pk=pk, policy=policy)
-    try:
-        services.mark_batch_paid(batch, actor=request.user)
-    except DomainError as exc:
-        _error(request, exc)
-    else:
+    form = ActionForm(request.POST)
+    paid = form.call(lambda: services.mark_batch_paid(batch, actor=request.user))
+    _tell(request, form)
+    if paid is not None:
         messages.success(request, _("已登记该批次拨付完成"))
-    return redirect("policy_admin:payouts", code=policy.code)
+    return redirect("policies:workbench:payouts", code=policy.code)
 
 
 @official_required
@@ -440,15 +387,15 @@ def batch_paid(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
 def objection_resolve(request: AuthedRequest, code: str, pk: int) -> HttpResponse:
     policy = _policy(request, code)
     objection = get_object_or_404(Objection.objects.select_related("policy__department"), pk=pk, policy=policy)
-    try:
-        services.resolve_objection(
+    form = ObjectionResolveForm(request.POST)
+    if form.call(
+        lambda: services.resolve_objection(
             objection,
             actor=request.user,
-            upheld=request.POST.get("decision") == "uphold",
-            resolution=request.POST.get("resolution", ""),
+            upheld=form.cleaned_data["decision"] == "uphold",
+            resolution=form.cleaned_data["resolution"],
         )
-    except DomainError as exc:
-        _error(request, exc)
-    else:
+    ):
         messages.success(request, _("已处理该异议"))
-    return redirect("policy_admin:payouts", code=policy.code)
+    _tell(request, form)
+    return redirect("policies:workbench:payouts", code=policy.code)

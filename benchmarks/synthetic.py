@@ -1,10 +1,12 @@
-"""Deterministic synthetic enterprises and policies for benchmarks, tests and the demo city.
+"""Deterministic synthetic enterprises and policies for the benchmarks and the rule engine's tests.
 
-Enterprises follow the example schema (``examples/schema_enterprise.yaml``): 13 districts of Hangzhou, GB/T 4754
-industry divisions, size classes, qualification tags, revenue and headcount with long tails, a few per cent of
-missing values. Policies are drawn from a fixed pool of conditions, as real policy texts reuse district,
-industry, tag, size and threshold conditions: 12,000 policies share a few hundred atoms, as measured in
-``/work/shared/reference/policy-engine.md``. Everything is seeded: the same seed gives the same data.
+Kept out of ``src/yiwang/rules`` (the engine keeps only the engine); tests import it as ``benchmarks.synthetic``.
+Enterprises follow the engine's example schema (``src/yiwang/rules/examples/schema_enterprise.yaml``): 13
+districts of Hangzhou, GB/T 4754 industry divisions, size classes, qualification tags, revenue and headcount with
+long tails, a few per cent of missing values. Policies are drawn from a fixed pool of conditions, as real policy
+texts reuse district, industry, tag, size and threshold conditions, so that 12,000 policies share a few hundred
+distinct atoms (what the shared-predicate bitmaps of ``yiwang.rules.bitmaps`` exploit). Everything is seeded: the
+same seed gives the same data.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ from typing import Any
 
 import numpy as np
 
-from .columnar import FactTable, date_to_days
-from .policy import PolicyDef, load_policies
-from .schema import FactSchema, load_schema
+from yiwang.rules.columnar import FactTable, date_to_days
+from yiwang.rules.policy import PolicyDef, load_policies
+from yiwang.rules.schema import FactSchema, load_schema
 
-EXAMPLES = Path(__file__).parent / "examples"
+EXAMPLES = Path(__file__).resolve().parent.parent / "src" / "yiwang" / "rules" / "examples"
 DISTRICTS = [
     "330102",
     "330105",

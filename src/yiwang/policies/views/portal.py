@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.http import AuthedRequest
-from yiwang.core.errors import DomainError
 from yiwang.policies import services
+from yiwang.policies.forms import ObjectionForm, OfferResponseForm, ServiceForm
 from yiwang.policies.models import Offer, Policy
 from yiwang.registries.models import LegalEntity
 
@@ -40,6 +40,11 @@ def mine(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def _tell(request: HttpRequest, form: ServiceForm) -> None:
+    for message in form.messages():
+        messages.error(request, message)
+
+
 @login_required
 @require_POST
 def respond(request: AuthedRequest, offer_id: int) -> HttpResponse:
@@ -47,15 +52,14 @@ def respond(request: AuthedRequest, offer_id: int) -> HttpResponse:
     offer = Offer.objects.filter(pk=offer_id, uscc=entity.uscc if entity else "").first()
     if offer is None:
         raise Http404
-    try:
-        if request.POST.get("decision") == "confirm":
-            services.confirm_offer(offer, actor=request.user, bank_account=request.POST.get("bank_account", ""))
+    form = OfferResponseForm(request.POST)
+    if form.is_valid() and form.cleaned_data["decision"] == "confirm":
+        account = form.cleaned_data["bank_account"]
+        if form.call(lambda: services.confirm_offer(offer, actor=request.user, bank_account=account)):
             messages.success(request, _("已确认申领，资金将拨付至您指定的账户"))
-        else:
-            services.decline_offer(offer, actor=request.user, reason=request.POST.get("reason", ""))
-            messages.success(request, _("已放弃该项政策"))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
+    elif form.call(lambda: services.decline_offer(offer, actor=request.user, reason=form.cleaned_data["reason"])):
+        messages.success(request, _("已放弃该项政策"))
+    _tell(request, form)
     return redirect("policies:mine")
 
 
@@ -65,17 +69,19 @@ def notice(request: HttpRequest, code: str) -> HttpResponse:
     if policy is None:
         raise Http404
     if request.method == "POST":
-        try:
-            services.file_objection(
+        form = ObjectionForm(request.POST)
+        data = form.cleaned_data if form.is_valid() else {}
+        filed = form.call(
+            lambda: services.file_objection(
                 policy,
-                reason=request.POST.get("reason", ""),
-                uscc=request.POST.get("uscc", ""),
-                subject=request.POST.get("subject", ""),
+                reason=data["reason"],
+                uscc=data["uscc"],
+                subject=data["subject"],
                 actor=request.user if request.user.is_authenticated else None,
             )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
+        )
+        if filed is not None:
             messages.success(request, _("异议已提交，主管部门将核查并答复"))
+        _tell(request, form)
         return redirect("policies:notice", code=code)
     return render(request, "policies/notice.html", {"policy": policy, "rows": services.public_notice(policy)})

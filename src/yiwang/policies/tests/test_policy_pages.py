@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.test import override_settings
 
-from yiwang.core.identifiers import make_uscc
 from yiwang.policies import services
 from yiwang.policies.models import MatchRun, Objection, Offer, Payout, PayoutBatch, Policy, PolicyVersion
+from yiwang.policies.tests import factories
 
 PASSWORD = "Correct-Horse-9"
 BASE = "/workbench/policies/"
-RULES = """
-conditions:
-  all:
-    - {id: district, fact: district, op: eq, value: "330106", clause: "《西湖区企业扶持办法（演示）》第二条"}
-    - {id: revenue, fact: annual_revenue, op: ge, value: 10000000, clause: "《西湖区企业扶持办法（演示）》第三条"}
-amount:
-  fixed: 10000
-"""
+RULES = factories.REVENUE_RULES
 BAD_RULES = RULES.replace("fact: district", "fact: distrct")
 
 
@@ -34,35 +26,9 @@ def field_keys():
 
 
 @pytest.fixture
-def make_entity(org):
+def make_entity(make_entity):
     """An active enterprise of 北山街道 (西湖区) with the given annual revenue in 万元."""
-    from yiwang.registries.models import Industry, LegalEntity
-    from yiwang.registries.tests.factories import person
-
-    industry, _ = Industry.objects.get_or_create(code="65", defaults={"name": "软件和信息技术服务业", "section": "I"})
-    counter = iter(range(1, 10**6))
-
-    def make(revenue: str) -> LegalEntity:
-        n = next(counter)
-        return LegalEntity.objects.create(
-            uscc=make_uscc("9", "1", "330106", f"{n:08d}"),
-            name=f"杭州测试{n}号科技有限公司",
-            entity_type=LegalEntity.EntityType.LIMITED_COMPANY,
-            legal_representative=person(org.xihu_town, name="王小明"),
-            industry=industry,
-            division=org.xihu_town,
-            address=f"北山街道{n}号",
-            registered_capital=Decimal("100.00"),
-            founding_date=date(2019, 3, 1),
-            size="small",
-            headcount=25,
-            annual_revenue=Decimal(revenue),
-            tax_paid=Decimal("20.00"),
-            social_insurance_headcount=20,
-            tags=[],
-        )
-
-    return make
+    return lambda revenue: make_entity(annual_revenue=Decimal(revenue))
 
 
 @pytest.fixture
@@ -77,16 +43,7 @@ def outsider(org, make_official):
 
 @pytest.fixture
 def policy(org, official):
-    created = services.create_policy(
-        code="XH-TEST-001",
-        title="西湖区测试扶持政策",
-        department=org.xihu_samr,
-        rules=RULES,
-        actor=official,
-        budget_total=Decimal("1000000"),
-        legal_references="《西湖区企业扶持办法（演示）》",
-    )
-    return services.publish_policy(created, actor=official)
+    return factories.policy(org.xihu_samr, rules=RULES, actor=official)
 
 
 def _login(client, user) -> None:
@@ -250,3 +207,26 @@ def test_citizens_and_anonymous_users_are_kept_out(client, policy):
     client.login(username="citizen", password=PASSWORD)
     assert client.get(BASE).status_code == 403
     assert client.get(f"{BASE}XH-TEST-001/").status_code == 403
+
+
+def test_a_refused_creation_names_the_field_and_keeps_what_was_typed(client, org, official, policy):
+    _login(client, official)
+    posted = {
+        "code": policy.code,  # taken: the service refuses it (Conflict on "code")
+        "title": "重复编码的政策",
+        "department": str(org.xihu_samr.pk),
+        "route": Policy.Route.PROACTIVE,
+        "budget_total": "1000",
+        "rules": RULES,
+    }
+    response = client.post(f"{BASE}new/", posted)
+    body = response.content.decode()
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert form.errors["code"] == [f"政策编码 {policy.code} 已存在"]
+    assert f'id="f-code" name="code" value="{policy.code}"' in body and "重复编码的政策" in body
+
+    response = client.post(f"{BASE}new/", {**posted, "code": "XH-NEW-9", "budget_total": "很多", "valid_from": "x"})
+    assert response.status_code == 422
+    assert set(response.context["form"].errors) == {"budget_total", "valid_from"}
+    assert not Policy.objects.filter(code="XH-NEW-9").exists()
