@@ -17,42 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from yiwang.applications.models import Application
-from yiwang.catalog.approval import application_fact_schema, element_fact, load_approval_rules
+from yiwang.catalog.approval import applicant_facts, application_fact_schema, load_approval_rules
 from yiwang.core.errors import DomainError
-from yiwang.core.identifiers import is_valid_id_number
-from yiwang.registries.models import CreditRating, DataElement, LegalEntity, Person
 from yiwang.rules import Explanation, explain
 
 log = logging.getLogger(__name__)
 
 
-def _record_value(record: Person | LegalEntity, field_name: str) -> Any:
-    field = record._meta.get_field(field_name)
-    if field.is_relation:
-        related = getattr(record, field_name)
-        return related.name if isinstance(related, Person) else getattr(record, getattr(field, "attname", field_name))
-    return getattr(record, field_name)
-
-
 def application_facts(application: Application) -> dict[str, Any]:
     """The facts of one application: the applicant's registry elements and the form's fields."""
-    facts: dict[str, Any] = {f"form_{k}": v for k, v in application.form_data.items()}
-    if is_valid_id_number(application.applicant_id):
-        records: dict[str, Any] = {"person": Person.objects.with_id_number(application.applicant_id).first()}
-    else:
-        entity = LegalEntity.objects.filter(uscc=application.applicant_id).first()
-        rating = CreditRating.objects.filter(entity=entity).order_by("-rated_on", "-pk").first() if entity else None
-        records = {"entity": entity, "credit": {"risk_class": rating.risk_class} if rating else None}
-    for element in DataElement.objects.filter(registry__in=list(records)):
-        record = records[element.registry]
-        if record is None:
-            continue
-        value = (
-            record.get(element.field_name) if isinstance(record, dict) else _record_value(record, element.field_name)
-        )
-        if value not in (None, ""):
-            facts[element_fact(element.code)] = value
-    return facts
+    return applicant_facts(application.applicant_id, application.form_data)
 
 
 def check_application(application: Application) -> Explanation | None:

@@ -1,11 +1,10 @@
-"""Officials' pages: overview and registry lists, always inside the official's scope."""
+"""The officials' home page: the overview of the official's scope."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
@@ -14,14 +13,9 @@ from yiwang.accounts.scopes import user_scopes
 from yiwang.applications.selectors import inbox_for
 from yiwang.applications.services import deadline_colour
 from yiwang.core.workdays import WorkingDays
-from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.selectors import entities_for, persons_for
 
 COLOUR_TEXT = {"green": _("正常"), "yellow": _("即将到期"), "red": _("已超期"), "paused": _("已挂起"), "": _("未受理")}
-
-
-def _list_template(request: HttpRequest, full: str, partial: str) -> str:
-    return partial if getattr(request, "htmx", False) else full
 
 
 @official_required
@@ -43,30 +37,4 @@ def home(request: AuthedRequest) -> HttpResponse:
             "entity_count": entities_for(user).count(),
             "person_count": persons_for(user).count(),
         },
-    )
-
-
-@official_required
-def entities(request: AuthedRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    page = Paginator(entities_for(request.user, query=q).select_related("legal_representative"), 25).get_page(
-        request.GET.get("page")
-    )
-    rows = [(e, mask_name(e.legal_representative.name)) for e in page]
-    return render(
-        request,
-        _list_template(request, "workbench/entities.html", "workbench/_entities_table.html"),
-        {"page": page, "rows": rows, "q": q},
-    )
-
-
-@official_required
-def persons(request: AuthedRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    page = Paginator(persons_for(request.user, query=q), 25).get_page(request.GET.get("page"))
-    rows = [(p, mask_id_number(p.id_number), mask_name(p.name)) for p in page]
-    return render(
-        request,
-        _list_template(request, "workbench/persons.html", "workbench/_persons_table.html"),
-        {"page": page, "rows": rows, "q": q},
     )

@@ -1,10 +1,10 @@
-"""The audit ledger for administrators: filter, page, read. Nothing here can change an entry."""
+"""The platform kernel's pages: the audit ledger for administrators (filter, page, read; nothing here can change
+an entry) and a user's portal messages (站内消息) of the notification outbox, newest first."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -12,26 +12,13 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from yiwang.core import notify
+from yiwang.core.forms import AuditFilterForm
 from yiwang.core.models import AuditEntry
 
 PAGE_SIZE = 50
-
-
-class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("操作（前缀）"), required=False, max_length=100)
-    actor = forms.CharField(label=_("操作人"), required=False, max_length=150)
-    object_type = forms.CharField(label=_("对象类型"), required=False, max_length=100)
-    object_id = forms.CharField(label=_("对象标识"), required=False, max_length=64)
-    date_from = forms.DateField(label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def clean(self) -> dict:
-        data = super().clean() or {}
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            self.add_error("date_to", _("截止日期不能早于起始日期。"))
-        return data
+MESSAGES_PAGE_SIZE = 20
 
 
 def _start_of_local_day(day) -> datetime:
@@ -65,4 +52,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filter_entries(data), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "workbench/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "core/workbench/audit_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def messages_inbox(request: HttpRequest) -> HttpResponse:
+    """``/messages/``: the user's portal messages; viewing a page marks it read."""
+    page = Paginator(notify.inbox(request.user), MESSAGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    messages = list(page)  # evaluated before marking, so this page still shows which ones were new
+    notify.mark_read(request.user, [m.pk for m in messages if m.read_at is None])
+    return render(request, "core/messages.html", {"page": page, "inbox_messages": messages})

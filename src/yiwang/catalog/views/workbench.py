@@ -13,9 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
-from yiwang.applications.autoapproval import application_facts
-from yiwang.applications.models import Application
-from yiwang.catalog.approval import application_fact_schema
+from yiwang.catalog.approval import applicant_facts, application_fact_schema
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.services import set_approval_rules
 from yiwang.core.errors import DomainError
@@ -35,7 +33,7 @@ def _items_for(request: AuthedRequest) -> Any:
 
 @official_required
 def rule_list(request: AuthedRequest) -> HttpResponse:
-    return render(request, "workbench/rules/list.html", {"items": _items_for(request)})
+    return render(request, "catalog/workbench/rule_list.html", {"items": _items_for(request)})
 
 
 def _preview(request: AuthedRequest, item: ServiceItem, rules_text: str) -> tuple[dict[str, Any] | None, str]:
@@ -51,10 +49,10 @@ def _preview(request: AuthedRequest, item: ServiceItem, rules_text: str) -> tupl
         form_data = json.loads(request.POST.get("form_data") or "{}")
     except json.JSONDecodeError:
         return None, _("表单数据应为 JSON 对象")
-    probe = Application(item=item, applicant_id=ident, form_data=form_data if isinstance(form_data, dict) else {})
+    facts = applicant_facts(ident, form_data if isinstance(form_data, dict) else {})
     schema = application_fact_schema(item)
     rules = load_rule_set(rules_text, schema)
-    return explain(rules, application_facts(probe), schema, as_of=timezone.localdate()).as_dict(), ""
+    return explain(rules, facts, schema, as_of=timezone.localdate()).as_dict(), ""
 
 
 @official_required
@@ -79,7 +77,7 @@ def rule_edit(request: AuthedRequest, item_code: str) -> HttpResponse:
                 messages.error(request, str(exc.message))
             else:
                 messages.success(request, _("秒批规则已保存并发布新版本"))
-                return redirect("rules:edit", item_code=item_code)
+                return redirect("catalog:workbench:rule_edit", item_code=item_code)
         elif not problems and action == "test" and rules_text.strip():
             decision, error = _preview(request, item, rules_text)
             if error:
@@ -91,7 +89,7 @@ def rule_edit(request: AuthedRequest, item_code: str) -> HttpResponse:
     ]
     return render(
         request,
-        "workbench/rules/edit.html",
+        "catalog/workbench/rule_edit.html",
         {
             "item": item,
             "rules": rules_text,

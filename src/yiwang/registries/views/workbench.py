@@ -1,10 +1,12 @@
-"""Officials' registry pages: a person's record (masked, or in clear for a stated purpose), an entity's record
-with history and credit, and the inbox of discrepancy reports for the authoritative source to resolve."""
+"""Officials' registry pages: the entity and person lists of the official's scope, a person's record (masked, or in
+clear for a stated purpose), an entity's record with history and credit, and the inbox of discrepancy reports for
+the authoritative source to resolve."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +16,7 @@ from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.registries.access import PERSON_FIELDS, can_unmask, read_person
 from yiwang.registries.importing import export_entities_csv, export_persons_csv
+from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.selectors import discrepancies_for, entities_for, persons_for, provenance_rows
 from yiwang.registries.services import history, resolve_discrepancy
 
@@ -28,6 +31,36 @@ PERSON_LABELS = {
     "phone": gettext_lazy("手机号码"),
     "is_deceased": gettext_lazy("死亡标识"),
 }
+
+
+def _list_template(request: HttpRequest, full: str, partial: str) -> str:
+    return partial if getattr(request, "htmx", False) else full
+
+
+@official_required
+def entities(request: AuthedRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page = Paginator(entities_for(request.user, query=q).select_related("legal_representative"), 25).get_page(
+        request.GET.get("page")
+    )
+    rows = [(e, mask_name(e.legal_representative.name)) for e in page]
+    return render(
+        request,
+        _list_template(request, "registries/workbench/entities.html", "registries/workbench/_entities_table.html"),
+        {"page": page, "rows": rows, "q": q},
+    )
+
+
+@official_required
+def persons(request: AuthedRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page = Paginator(persons_for(request.user, query=q), 25).get_page(request.GET.get("page"))
+    rows = [(p, mask_id_number(p.id_number), mask_name(p.name)) for p in page]
+    return render(
+        request,
+        _list_template(request, "registries/workbench/persons.html", "registries/workbench/_persons_table.html"),
+        {"page": page, "rows": rows, "q": q},
+    )
 
 
 @official_required
@@ -53,7 +86,7 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "purpose": purpose,
         "versions": history(person),
     }
-    template = "workbench/_person_card.html" if request.htmx else "workbench/person_detail.html"  # type: ignore[attr-defined]
+    template = "registries/workbench/_person_card.html" if request.htmx else "registries/workbench/person_detail.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
 
@@ -65,7 +98,7 @@ def entity_detail(request: AuthedRequest, uscc: str) -> HttpResponse:
     rows = [r for r in provenance_rows(entity) if r.field != "legal_representative"]
     return render(
         request,
-        "workbench/entity_detail.html",
+        "registries/workbench/entity_detail.html",
         {
             "entity": entity,
             "rows": rows,
@@ -78,7 +111,8 @@ def entity_detail(request: AuthedRequest, uscc: str) -> HttpResponse:
 
 @official_required
 def discrepancies(request: AuthedRequest) -> HttpResponse:
-    return render(request, "workbench/discrepancies.html", {"reports": discrepancies_for(request.user)[:200]})
+    reports = discrepancies_for(request.user)[:200]
+    return render(request, "registries/workbench/discrepancies.html", {"reports": reports})
 
 
 @official_required
@@ -96,7 +130,7 @@ def resolve(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc.message))
     else:
         messages.success(request, _("已处理该数据异议"))
-    return redirect("workbench:discrepancies")
+    return redirect("registries:workbench:discrepancies")
 
 
 @official_required
