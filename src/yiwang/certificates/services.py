@@ -19,7 +19,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, User
-from yiwang.accounts.scopes import scope_queryset, user_scopes
+from yiwang.accounts.permissions import require_acts_for
+from yiwang.accounts.scopes import scope_queryset
 from yiwang.certificates.defaults import DEFAULT_CERTIFICATE_TYPES
 from yiwang.certificates.models import (
     Certificate,
@@ -127,17 +128,6 @@ def rotate_issuer_key(department: Department, *, actor: User) -> IssuerKey:
 # ----------------------------------------------------------------------------------------------------
 
 
-def _acts_for(actor: Any, department: Department) -> bool:
-    """An administrator, or an official of the department (by membership or by a role held in it)."""
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    if actor.is_administrator:
-        return True
-    if not actor.is_official:
-        return False
-    return actor.department_id == department.pk or any(s.department_id == department.pk for s in user_scopes(actor))
-
-
 def _add_years(start: date, years: int) -> date:
     try:
         return start.replace(year=start.year + years)
@@ -184,9 +174,11 @@ def issue_certificate(
     The actor must be an official of the department or an administrator. The content is checked against the
     type's schema; validity runs from ``valid_from`` (default: today) for the type's years, the last day included.
     """
-    if not (automated or _acts_for(actor, department)):  # automated: a 秒批 decision made by the platform
-        raise PermissionDenied(
-            _("您不是 %(department)s 的工作人员，不能以该部门名义签发证照") % {"department": department}
+    if not automated:  # automated: a 秒批 decision made by the platform
+        require_acts_for(
+            actor,
+            department,
+            message=_("您不是 %(department)s 的工作人员，不能以该部门名义签发证照") % {"department": department},
         )
     cert_type = _resolve_type(cert_type)
     holder_id = _holder_id(cert_type, holder_id)
@@ -232,8 +224,7 @@ def revoke_certificate(cert: Certificate, *, reason: str, actor: User) -> Certif
     locked = Certificate.objects.select_for_update(of=("self",)).select_related("department").filter(pk=cert.pk).first()
     if locked is None:
         raise NotFound(_("未找到该电子证照"), field="number")
-    if not _acts_for(actor, locked.department):
-        raise PermissionDenied(_("只有发证部门的工作人员可以注销该证照"))
+    require_acts_for(actor, locked.department, message=_("只有发证部门的工作人员可以注销该证照"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("请填写注销原因"), field="reason", code="required")

@@ -22,6 +22,7 @@ from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from yiwang.core.identifiers import normalize_identifier
 from yiwang.core.keys import index_of
 from yiwang.registries.access import PERSON_FIELDS, read_person
+from yiwang.registries.elements import element_value
 from yiwang.registries.importing import ENTITY_COLUMNS
 from yiwang.registries.masking import mask_name
 from yiwang.registries.models import LegalEntity, Person
@@ -85,12 +86,10 @@ def _content(request: AuthedRequest, record: Any, purpose: str = "") -> dict[str
         return {"ID": str(record.pk), **read_person(request.user, record, purpose=purpose)}
     out: dict[str, Any] = {"ID": record.uscc}
     for name in ENTITY_FIELDS:
+        value = element_value(record, name)  # a coded reference by its code, the representative by name
         if name == "legal_representative":
-            out[name] = mask_name(record.legal_representative.name)
-        elif name in {"industry", "division"}:
-            out[name] = getattr(record, f"{name}_id")
+            out[name] = mask_name(value)
         else:
-            value = getattr(record, name)
             out[name] = (
                 value.isoformat() if hasattr(value, "isoformat") else (str(value) if value is not None else None)
             )

@@ -7,12 +7,14 @@ import json
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
+from yiwang.accounts.scopes import scope_queryset
 from yiwang.catalog.approval import applicant_facts, application_fact_schema
 from yiwang.catalog.models import ServiceItem
 from yiwang.catalog.services import set_approval_rules
@@ -23,12 +25,9 @@ from yiwang.registries.selectors import entities_for, persons_for
 from yiwang.rules import RuleError, explain, load_rule_set
 
 
-def _items_for(request: AuthedRequest) -> Any:
-    items = ServiceItem.objects.select_related("department").order_by("item_code")
-    if request.user.is_administrator:
-        return items
-    department = request.user.department_id
-    return items.filter(department_id=department) if department is not None else items.none()
+def _items_for(request: AuthedRequest) -> QuerySet[ServiceItem]:
+    """The items whose rules the official may edit: those of a department and division where they hold a role."""
+    return scope_queryset(request.user, ServiceItem.objects.select_related("department").order_by("item_code"))
 
 
 @official_required

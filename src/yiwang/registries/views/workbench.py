@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.registries.access import PERSON_FIELDS, can_unmask, read_person
+from yiwang.registries.credit import current_rating
 from yiwang.registries.importing import export_entities_csv, export_persons_csv
 from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.selectors import discrepancies_for, entities_for, persons_for, provenance_rows
@@ -104,7 +105,7 @@ def entity_detail(request: AuthedRequest, uscc: str) -> HttpResponse:
             "rows": rows,
             "versions": history(entity),
             "credit": entity.credit.select_related("department").all(),
-            "rating": entity.ratings.first(),
+            "rating": current_rating(entity),
         },
     )
 
