@@ -85,3 +85,19 @@ def test_validate_preview_and_save(client, org, make_official, item):
 def test_other_department_cannot_edit(client, org, make_official, item):
     client.force_login(make_official("other", org.shangcheng_samr))
     assert client.get(f"/workbench/rules/{item.item_code}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_bad_preview_names_the_field_and_saves_nothing(client, org, make_official, item):
+    from yiwang.registries.tests import factories
+
+    person = factories.person(org.xihu_town, name="魏试算")
+    client.force_login(make_official("clerk", org.xihu_samr))
+    url = f"/workbench/rules/{item.item_code}/"
+    page = client.post(
+        url, {"rules": RULES, "action": "test", "applicant": person.id_number, "form_data": '["就业"]'}
+    ).content.decode()
+    assert 'id="form-data-error"' in page and "表单数据应为 JSON 对象" in page
+    assert "全部条件满足" not in page
+    item.refresh_from_db()
+    assert item.approval_rules == "" and item.version == 1

@@ -17,7 +17,7 @@ from yiwang.certificates.services import (
     rotate_issuer_key,
     verify_certificate,
 )
-from yiwang.certificates.tests.conftest import ENTERPRISE_USCC, PERSON_ID, food_licence_content, id_card_content
+from yiwang.certificates.tests.factories import ENTERPRISE_USCC, PERSON_ID, food_licence_content, id_card_content
 from yiwang.core.crypto import sm2_public_key
 from yiwang.core.errors import PermissionDenied, ValidationFailed
 from yiwang.core.keys import field_cipher

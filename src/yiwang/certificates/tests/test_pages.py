@@ -8,7 +8,7 @@ import zlib
 import pytest
 from django.test import override_settings
 
-from yiwang.certificates.tests.conftest import OTHER_PERSON_ID, OTHER_USCC, PERSON_ID
+from yiwang.certificates.tests.factories import OTHER_PERSON_ID, OTHER_USCC, PERSON_ID
 from yiwang.core.models import AuditEntry
 
 

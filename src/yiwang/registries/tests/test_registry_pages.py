@@ -8,6 +8,7 @@ from yiwang.accounts.models import Department, User
 from yiwang.core.models import AuditEntry
 from yiwang.registries.elements import load_elements
 from yiwang.registries.models import Discrepancy
+from yiwang.registries.services import report_discrepancy
 from yiwang.registries.tests import factories
 
 PASSWORD = "Correct-Horse-9"
@@ -80,3 +81,18 @@ def test_export_is_scoped_masked_and_audited(client, city, org):
     assert person.id_number not in text and "冯**" in text and "沈" not in text
     assert AuditEntry.objects.filter(action="registry.person.export").exists()
     assert client.get("/workbench/export/secrets.csv").status_code == 404
+
+
+@pytest.mark.django_db
+def test_resolving_without_a_reason_is_refused_naming_the_field_and_changes_nothing(client, city):
+    person, _, _ = city
+    citizen = User.objects.get(username="citizen")
+    report = report_discrepancy(person, "address", "北山街道新村 5 号", actor=citizen)
+    client.login(username="officer", password=PASSWORD)
+    page = client.post(
+        f"/workbench/discrepancies/{report.pk}/resolve/", {"decision": "accept", "resolution": " "}, follow=True
+    ).content.decode()
+    assert "请填写处理意见" in page
+    report.refresh_from_db()
+    person.refresh_from_db()
+    assert report.status == Discrepancy.Status.OPEN and person.address != "北山街道新村 5 号"

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.core.errors import DomainError, NotFound
+from yiwang.core.forms import add_domain_error, errors_text
 from yiwang.registries.access import PERSON_FIELDS, can_unmask, read_person
 from yiwang.registries.credit import current_rating
+from yiwang.registries.forms import ResolveDiscrepancyForm, UnmaskForm
 from yiwang.registries.importing import export_entities_csv, export_persons_csv
 from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.selectors import discrepancies_for, entities_for, persons_for, provenance_rows
@@ -69,15 +71,16 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = persons_for(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
-    purpose = request.POST.get("purpose", "") if request.method == "POST" else ""
-    error = ""
+    form = UnmaskForm(request.POST if request.method == "POST" else None)
+    purpose = form.cleaned_data["purpose"] if form.is_bound and form.is_valid() else ""
     try:
         data = read_person(request.user, person, purpose=purpose)
     except NotFound as exc:
         raise Http404 from exc
     except DomainError as exc:
-        error = str(exc.message)
+        add_domain_error(form, exc)
         data = read_person(request.user, person)
+    error = errors_text(form) if form.is_bound else ""
     context = {
         "person": person,
         "rows": [(PERSON_LABELS[f], data[f]) for f in PERSON_FIELDS],
@@ -120,17 +123,21 @@ def discrepancies(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def resolve(request: AuthedRequest, pk: int) -> HttpResponse:
     report = get_object_or_404(discrepancies_for(request.user), pk=pk)
-    try:
-        resolve_discrepancy(
-            report,
-            accept=request.POST.get("decision") == "accept",
-            actor=request.user,
-            resolution=request.POST.get("resolution", ""),
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("已处理该数据异议"))
+    form = ResolveDiscrepancyForm(request.POST)
+    if form.is_valid():
+        try:
+            resolve_discrepancy(
+                report,
+                accept=form.cleaned_data["decision"] == "accept",
+                actor=request.user,
+                resolution=form.cleaned_data["resolution"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("已处理该数据异议"))
+    if form.errors:
+        messages.error(request, errors_text(form))
     return redirect("registries:workbench:discrepancies")
 
 
