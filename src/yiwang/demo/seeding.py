@@ -410,7 +410,6 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     state of the lifecycle. Returns notes for the report (e.g. a working-day calendar not yet published)."""
     from yiwang.applications.demo import ensure_demo_applications
     from yiwang.bundles.demo import ensure_demo_bundles
-    from yiwang.catalog.demo import ensure_demo_catalog
     from yiwang.catalog.models import ServiceItem
     from yiwang.core.workdays import (
         CalendarNotSeeded,
@@ -418,6 +417,7 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
         seed_provisional_calendar,
         seed_work_calendar,
     )
+    from yiwang.demo.catalog import ensure_demo_catalog
     from yiwang.policies.demo import ensure_demo_policies
     from yiwang.policies.models import MatchRun
     from yiwang.policies.services import run_matching

@@ -51,7 +51,7 @@ def test_designer_is_for_administrators_and_refuses_cycles(client, bundle, admin
 
 def test_demo_bundles(org):
     from yiwang.bundles.demo import ensure_demo_bundles
-    from yiwang.catalog.demo import ensure_demo_catalog
+    from yiwang.demo.catalog import ensure_demo_catalog
 
     ensure_demo_catalog()
     bundles = ensure_demo_bundles("330100")
