@@ -326,11 +326,21 @@ def verification_path(number: str) -> str:
 # ----------------------------------------------------------------------------------------------------
 
 
-def certificates_of(holder_id: str) -> QuerySet[Certificate]:
-    """The certificates held by one person or enterprise (证照夹), newest first."""
-    return Certificate.objects.filter(holder_index=index_of(normalize_identifier(holder_id or ""))).select_related(
-        "cert_type", "department"
-    )
+def _marked_if_damaged(cert: Certificate) -> Certificate:
+    """Read the encrypted holder code of a row loaded without it; a code that does not decrypt (the column was
+    overwritten, or its key retired) marks the certificate ``damaged`` instead of failing the whole page."""
+    try:
+        cert.holder_id  # noqa: B018 - deferred: decrypts this one row now
+    except InvalidToken:  # the field reports an unknown key id as an invalid token too
+        cert.damaged = True
+        cert.holder_id = ""  # never shown, never signed over: verification re-reads the row and says tampered
+    return cert
+
+
+def certificates_of(holder_id: str) -> list[Certificate]:
+    """The certificates held by one person or enterprise (证照夹), newest first; unreadable ones marked damaged."""
+    rows = Certificate.objects.filter(holder_index=index_of(normalize_identifier(holder_id or "")))
+    return [_marked_if_damaged(c) for c in rows.select_related("cert_type", "department").defer("holder_id")]
 
 
 def holder_ids_of(user: Any) -> list[str]:
@@ -356,7 +366,7 @@ def visible_certificates(user: Any) -> QuerySet[Certificate]:
 
 def get_visible_certificate(user: Any, number: str) -> Certificate:
     """One certificate the user may open; one they may not looks exactly like one that does not exist."""
-    cert = visible_certificates(user).filter(number=normalize_identifier(number)).first()
+    cert = visible_certificates(user).defer("holder_id").filter(number=normalize_identifier(number)).first()
     if cert is None:
         raise NotFound(_("未找到该电子证照"), field="number")
-    return cert
+    return _marked_if_damaged(cert)
