@@ -87,9 +87,9 @@ def _build(n_items: int, rng: random.Random) -> int:
     from django.db import connection, transaction
 
     from yiwang.accounts.models import Department, Division
-    from yiwang.catalog.demo import DEMO_ITEMS, ensure_demo_catalog
     from yiwang.catalog.models import ItemStatus, LifeEvent, ServiceItem, life_events_key
     from yiwang.catalog.search import rebuild_index
+    from yiwang.demo.catalog import DEMO_ITEMS, ensure_demo_catalog
     from yiwang.demo.seeding import ensure_departments
 
     ensure_demo_catalog()  # loads divisions, elements, certificate types; 50-odd real items

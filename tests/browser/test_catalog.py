@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def catalog(org):
-    from yiwang.catalog.demo import ensure_demo_catalog
+    from yiwang.demo.catalog import ensure_demo_catalog
 
     return ensure_demo_catalog()
 

@@ -16,11 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from yiwang.applications.models import Application
-from yiwang.catalog.approval import application_fact_schema, element_fact, load_approval_rules
-from yiwang.core.identifiers import is_valid_id_number
-from yiwang.registries.credit import current_rating
-from yiwang.registries.elements import element_value
-from yiwang.registries.models import DataElement, LegalEntity, Person
+from yiwang.catalog.approval import applicant_facts, application_fact_schema, load_approval_rules
 from yiwang.rules import explain
 
 __all__ = ["AutoDecision", "application_facts", "decide"]
@@ -40,21 +36,7 @@ class AutoDecision:
 
 def application_facts(application: Application) -> dict[str, Any]:
     """The facts of one application: the applicant's registry elements and the form's fields."""
-    facts: dict[str, Any] = {f"form_{k}": v for k, v in application.form_data.items()}
-    if is_valid_id_number(application.applicant_id):
-        records: dict[str, Any] = {"person": Person.objects.with_id_number(application.applicant_id).first()}
-    else:
-        entity = LegalEntity.objects.filter(uscc=application.applicant_id).first()
-        rating = current_rating(entity) if entity else None
-        records = {"entity": entity, "credit": {"risk_class": rating.risk_class} if rating else None}
-    for element in DataElement.objects.filter(registry__in=list(records)):
-        record = records[element.registry]
-        if record is None:
-            continue
-        value = element_value(record, element.field_name)
-        if value not in (None, ""):
-            facts[element_fact(element.code)] = value
-    return facts
+    return applicant_facts(application.applicant_id, application.form_data)
 
 
 def decide(application: Application) -> AutoDecision | None:

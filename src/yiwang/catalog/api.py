@@ -31,7 +31,7 @@ class ItemSummaryOut(Schema):
     fee_amount: Decimal = Field(description="收费金额（元），0 表示不收费")
 
 
-class MaterialOut(Schema):
+class CatalogMaterialOut(Schema):
     name: str
     requirement: str
     copies: int
@@ -62,7 +62,7 @@ class ItemOut(ItemSummaryOut):
     form_schema: dict[str, Any]
     version: int
     published_at: datetime | None
-    materials: list[MaterialOut]
+    materials: list[CatalogMaterialOut]
 
     @staticmethod
     def resolve_result_certificate_type(obj: Any) -> str | None:

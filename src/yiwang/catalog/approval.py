@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from yiwang.catalog.models import ServiceItem
-from yiwang.registries.models import DataElement
+from yiwang.core.identifiers import is_valid_id_number
+from yiwang.registries.credit import current_rating
+from yiwang.registries.elements import element_value
+from yiwang.registries.models import DataElement, LegalEntity, Person
 from yiwang.rules import FactSchema, RuleSet, load_rule_set
 
 _ELEMENT_TYPES = {
@@ -60,6 +63,29 @@ def application_fact_schema(item: ServiceItem) -> FactSchema:
             fact["codes"] = [str(v) for v in spec["enum"]]
         facts[f"form_{name}"] = fact
     return FactSchema.from_dict(facts)
+
+
+def applicant_facts(applicant_id: str, form_data: dict[str, Any]) -> dict[str, Any]:
+    """The facts of one application: the applicant's registry elements and the form's fields (``form_<name>``).
+
+    Used by the 秒批 check of a submitted case and by the rule editor's preview of a draft (nothing saved).
+    """
+    facts: dict[str, Any] = {f"form_{k}": v for k, v in form_data.items()}
+    records: dict[str, Any]
+    if is_valid_id_number(applicant_id):
+        records = {"person": Person.objects.with_id_number(applicant_id).first()}
+    else:
+        entity = LegalEntity.objects.filter(uscc=applicant_id).first()
+        rating = current_rating(entity) if entity else None
+        records = {"entity": entity, "credit": {"risk_class": rating.risk_class} if rating else None}
+    for element in DataElement.objects.filter(registry__in=list(records)):
+        record = records[element.registry]
+        if record is None:
+            continue
+        value = element_value(record, element.field_name)
+        if value not in (None, ""):
+            facts[element_fact(element.code)] = value
+    return facts
 
 
 def load_approval_rules(item: ServiceItem) -> RuleSet | None:

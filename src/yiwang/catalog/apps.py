@@ -8,4 +8,4 @@ class CatalogConfig(AppConfig):
     name = "yiwang.catalog"
     label = "catalog"
     verbose_name = _("政务服务事项")
-    workbench_menu = (MenuEntry("rules:list", _("秒批规则"), order=50),)
+    workbench_menu = (MenuEntry("catalog:workbench:rule_list", _("秒批规则"), order=50),)

@@ -1,14 +1,20 @@
-"""The search form of the service catalogue page (办事指南检索)."""
+"""Forms of the catalogue's pages: the search of the service catalogue (办事指南检索) and the 秒批 rule editor."""
 
 from __future__ import annotations
 
-from typing import cast
+import json
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.accounts.models import Department, Division
+from yiwang.accounts.models import Department, Division, User
+from yiwang.catalog.approval import application_fact_schema
 from yiwang.catalog.models import Audience, ItemStatus, LifeEvent, ServiceItem
+from yiwang.core.identifiers import is_valid_id_number, normalize_identifier
+from yiwang.core.keys import index_of
+from yiwang.registries.selectors import entities_for, persons_for
+from yiwang.rules import RuleError, load_rule_set
 
 
 class ServiceSearchForm(forms.Form):
@@ -44,3 +50,56 @@ class ServiceSearchForm(forms.Form):
         self.fields["q"].widget.attrs.update(
             {"type": "search", "placeholder": _("例如：食品经营许可、开饭店、结婚登记"), "autocomplete": "off"}
         )
+
+
+class ApprovalRulesForm(forms.Form):
+    """The 秒批 rule editor: the draft rules, what to do with them, and an applicant in scope to try them on.
+
+    The rules are checked against the item's facts; their problems (each with its path) are kept in ``problems``.
+    """
+
+    ACTIONS = [("validate", _("校验")), ("test", _("试算")), ("save", _("保存并发布"))]
+
+    rules = forms.CharField(label=_("规则"), required=False, strip=False, widget=forms.Textarea)
+    action = forms.ChoiceField(label=_("操作"), choices=ACTIONS, required=False)
+    applicant = forms.CharField(label=_("申请人公民身份号码或统一社会信用代码"), max_length=32, required=False)
+    form_data = forms.CharField(label=_("表单数据（JSON）"), required=False)
+
+    def __init__(self, *args: Any, item: ServiceItem, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.user = user
+        self.problems: list[dict[str, str]] = []
+
+    def clean_rules(self) -> str:
+        text: str = self.cleaned_data["rules"]
+        if text.strip():
+            try:
+                load_rule_set(text, application_fact_schema(self.item))
+            except RuleError as exc:
+                self.problems = [p.as_dict() for p in exc.problems]
+                raise forms.ValidationError(_("规则有误"), code="rules") from exc
+        return text
+
+    def clean_form_data(self) -> dict[str, Any]:
+        try:
+            data = json.loads(self.cleaned_data["form_data"] or "{}")
+        except json.JSONDecodeError:
+            data = None
+        if not isinstance(data, dict):
+            raise forms.ValidationError(_("表单数据应为 JSON 对象"), code="json")
+        return data
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        data["action"] = data.get("action") or "validate"
+        if data["action"] == "test" and "applicant" in data:
+            ident = normalize_identifier(data["applicant"])
+            if is_valid_id_number(ident):
+                in_scope = persons_for(self.user).filter(id_number_index=index_of(ident)).exists()
+            else:
+                in_scope = entities_for(self.user).filter(uscc=ident).exists()
+            if not in_scope:
+                self.add_error("applicant", _("辖区内未找到该申请人（请输入公民身份号码或统一社会信用代码）"))
+            data["applicant"] = ident
+        return data

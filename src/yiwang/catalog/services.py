@@ -22,8 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from yiwang.accounts.models import Department, User
-from yiwang.accounts.scopes import user_scopes
+from yiwang.accounts.models import User
+from yiwang.accounts.permissions import require_acts_for
 from yiwang.catalog import search
 from yiwang.catalog.models import ItemStatus, ItemVersion, MaterialRequirement, ServiceItem
 from yiwang.catalog.snapshot import ITEM_FIELDS, MATERIAL_FIELDS, item_data
@@ -45,23 +45,18 @@ __all__ = [
 FORMAT_VERSION = 1
 
 
-def _acts_for(actor: Any, department: Department) -> bool:
-    """``None`` is the system (an import run by an operator, the demo seed); else an administrator or an official
-    of the implementing department."""
-    if actor is None:
-        return True
-    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
-        return False
-    if actor.is_administrator:
-        return True
-    return bool(actor.is_official) and (
-        actor.department_id == department.pk or any(s.department_id == department.pk for s in user_scopes(actor))
-    )
-
-
 def _check_actor(actor: Any, item: ServiceItem) -> None:
-    if not _acts_for(actor, item.department):
-        raise PermissionDenied(gettext_lazy("只有实施部门的工作人员或系统管理员可以发布或下线该事项"), field="item")
+    """``None`` is the system (an import run by an operator, the demo seed); else an administrator or an official
+    with a role in the implementing department whose scope covers the item's division."""
+    if actor is None:
+        return
+    require_acts_for(
+        actor,
+        item.department,
+        division=item.division_id,
+        message=gettext_lazy("只有实施部门的工作人员或系统管理员可以发布或下线该事项"),
+        field="item",
+    )
 
 
 def _actor_label(actor: User | None) -> str:

@@ -168,6 +168,9 @@ class Certificate(models.Model):
         ordering = ["-issued_at", "-id"]
         indexes = [models.Index(fields=["department", "issued_at"])]
 
+    #: Set by the services when the row's encrypted holder code does not decrypt: shown as damaged, never as fact.
+    damaged: bool = False
+
     def __str__(self) -> str:  # no personal data: this is what the audit ledger and the admin show
         return self.number
 
@@ -199,7 +202,10 @@ class Certificate(models.Model):
 
     @property
     def effective_status(self) -> str:
-        """``valid``, ``revoked`` or ``expired`` from the stored columns (the signature is not checked here)."""
+        """``valid``, ``revoked`` or ``expired`` from the stored columns (the signature is not checked here);
+        ``tampered`` for a row whose encrypted holder code cannot be read (:attr:`damaged`)."""
+        if self.damaged:
+            return "tampered"
         if self.status == self.Status.REVOKED:
             return "revoked"
         return "expired" if self.is_expired() else "valid"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.certificates import services
@@ -91,6 +91,8 @@ def detail(request: AuthedRequest, number: str) -> HttpResponse:
 def pdf(request: AuthedRequest, number: str) -> HttpResponse:
     """The certificate as a PDF. A download by anyone but the holder is a data export and is audited."""
     cert = _visible_or_404(request, number)
+    if cert.damaged:  # a damaged certificate is not printed as if it were one
+        return redirect("certificates:detail", number=cert.number)
     if cert.holder_id not in services.holder_ids_of(request.user):
         audit.record("certificate.export_pdf", actor=request.user, obj=cert, data={"type": cert.cert_type.code})
     content = render_certificate_pdf(

@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     name = "yiwang.core"
     label = "core"
     verbose_name = _("平台内核")
-    workbench_menu = (MenuEntry("audit:list", _("审计日志"), order=95, admin_only=True),)
+    workbench_menu = (MenuEntry("core:workbench:audit", _("审计日志"), order=95, admin_only=True),)
 
     def ready(self) -> None:
         # Signals only for cross-cutting concerns (ARCHITECTURE.md): logins and logouts go to the audit ledger.

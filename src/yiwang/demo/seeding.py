@@ -408,7 +408,6 @@ def seed_credit(*, seed: int, city_code: str, as_of: date) -> int:
 def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     """The demo catalogue (published, searchable) and, for the demo citizen and agent, applications in every
     state of the lifecycle. Returns notes for the report (e.g. a working-day calendar not yet published)."""
-    from yiwang.catalog.demo import ensure_demo_catalog
     from yiwang.catalog.models import ServiceItem
     from yiwang.core.workdays import (
         CalendarNotSeeded,
@@ -418,6 +417,7 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     )
     from yiwang.demo.applications import ensure_demo_applications
     from yiwang.demo.bundles import ensure_demo_bundles
+    from yiwang.demo.catalog import ensure_demo_catalog
     from yiwang.demo.policies import ensure_demo_policies
     from yiwang.demo.sharing import ensure_demo_sharing
     from yiwang.policies.models import MatchRun

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import DomainError
+from yiwang.core.forms import add_domain_error, errors_text
 from yiwang.portal.forms import ErrorReportForm
 from yiwang.registries.models import LegalEntity, Person
 from yiwang.registries.selectors import provenance_rows
@@ -72,9 +73,9 @@ def report_error(request: AuthedRequest) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except DomainError as exc:
-            messages.error(request, str(exc.message))
+            add_domain_error(form, exc)
         else:
             messages.success(request, _("已提交纠错，数据来源部门核实后会更正，并通知您处理结果。"))
-    else:
-        messages.error(request, _("请填写正确的值"))
+    if form.errors:
+        messages.error(request, errors_text(form))
     return redirect("portal:me")

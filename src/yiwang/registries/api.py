@@ -34,11 +34,11 @@ class EntityOut(Schema):
     entity_type: str
     division_code: str = Field(alias="division_id")
     industry_code: str = Field(alias="industry_id")
-    size: str
+    size: str = Field(description="企业规模；新设立、尚未报送的为空字符串")
     status: str
     founding_date: date
-    headcount: int
-    annual_revenue: Decimal
+    headcount: int | None = Field(description="从业人数；来源部门尚未报送时为空")
+    annual_revenue: Decimal | None = Field(description="年营业收入（万元）；来源部门尚未报送时为空")
     legal_representative_name: str
 
     @staticmethod

@@ -9,7 +9,7 @@ class RegistriesConfig(AppConfig):
     label = "registries"
     verbose_name = _("基础库")
     workbench_menu = (
-        MenuEntry("workbench:entities", _("法人库"), order=60),
-        MenuEntry("workbench:persons", _("人口库"), order=61),
-        MenuEntry("workbench:discrepancies", _("数据异议"), order=62),
+        MenuEntry("registries:workbench:entities", _("法人库"), order=60),
+        MenuEntry("registries:workbench:persons", _("人口库"), order=61),
+        MenuEntry("registries:workbench:discrepancies", _("数据异议"), order=62),
     )

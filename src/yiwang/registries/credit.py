@@ -15,6 +15,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, User
+from yiwang.accounts.permissions import acts_for
 from yiwang.core import audit
 from yiwang.core.errors import ValidationFailed
 from yiwang.registries.elements import element_for
@@ -22,8 +23,9 @@ from yiwang.registries.models import CreditRating, CreditRecord, LegalEntity
 from yiwang.registries.services import NotAuthoritative
 
 
-def _acting_department(actor: User, department: Department) -> None:
-    if actor.department_id != department.pk and not actor.is_administrator:
+def _acting_department(actor: User, department: Department, entity: LegalEntity) -> None:
+    """The actor holds a role in ``department`` whose scope covers the entity's division."""
+    if not acts_for(actor, department, division=entity.division_id):
         raise NotAuthoritative(_("只能以本部门名义记录信用信息"), field="department")
 
 
@@ -41,7 +43,7 @@ def record_credit(
     valid_until: date | None = None,
 ) -> CreditRecord:
     """Record a red/black list entry or an administrative penalty decided by ``department``."""
-    _acting_department(actor, department)
+    _acting_department(actor, department, entity)
     if kind not in CreditRecord.Kind.values:
         raise ValidationFailed(_("未知的信用记录类别"), field="kind")
     if not title.strip():
@@ -80,7 +82,7 @@ def rate_entity(
     model_version: str = "",
 ) -> CreditRating:
     """Set the credit-risk class (信用风险分类) as of ``rated_on``; the latest rating holds."""
-    _acting_department(actor, department)
+    _acting_department(actor, department, entity)
     element = element_for("credit", "risk_class")
     if element is not None and element.source_kind != department.kind:
         raise NotAuthoritative(

@@ -22,6 +22,7 @@ from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from yiwang.core.identifiers import normalize_identifier
 from yiwang.core.keys import index_of
 from yiwang.registries.access import PERSON_FIELDS, read_person
+from yiwang.registries.elements import element_value
 from yiwang.registries.importing import ENTITY_COLUMNS
 from yiwang.registries.masking import mask_name
 from yiwang.registries.models import LegalEntity, Person
@@ -38,17 +39,17 @@ QUERY_FIELDS = {
 }
 
 
-class Content(Schema):
+class GovStackContent(Schema):
     content: dict[str, Any]
 
 
-class QueryBody(Schema):
-    query: Content
+class GovStackQueryBody(Schema):
+    query: GovStackContent
 
 
-class WriteBody(Schema):
-    write: Content
-    query: Content | None = None
+class GovStackWriteBody(Schema):
+    write: GovStackContent
+    query: GovStackContent | None = None
 
 
 def _model(registry: str, version: str) -> type[Person] | type[LegalEntity]:
@@ -85,12 +86,10 @@ def _content(request: AuthedRequest, record: Any, purpose: str = "") -> dict[str
         return {"ID": str(record.pk), **read_person(request.user, record, purpose=purpose)}
     out: dict[str, Any] = {"ID": record.uscc}
     for name in ENTITY_FIELDS:
+        value = element_value(record, name)  # a coded reference by its code, the representative by name
         if name == "legal_representative":
-            out[name] = mask_name(record.legal_representative.name)
-        elif name in {"industry", "division"}:
-            out[name] = getattr(record, f"{name}_id")
+            out[name] = mask_name(value)
         else:
-            value = getattr(record, name)
             out[name] = (
                 value.isoformat() if hasattr(value, "isoformat") else (str(value) if value is not None else None)
             )
@@ -144,7 +143,7 @@ def list_records(
 
 
 @router.post("/data/{registryname}/{versionnumber}/exists")
-def exists(request: AuthedRequest, registryname: str, versionnumber: str, body: QueryBody) -> dict[str, Any]:
+def exists(request: AuthedRequest, registryname: str, versionnumber: str, body: GovStackQueryBody) -> dict[str, Any]:
     _model(registryname, versionnumber)
     found = _filter(_scoped(request, registryname), registryname, body.query.content).exists()
     message = _("找到记录") if found else _("未找到记录")
@@ -152,7 +151,7 @@ def exists(request: AuthedRequest, registryname: str, versionnumber: str, body: 
 
 
 @router.post("/data/{registryname}/{versionnumber}/read")
-def read(request: AuthedRequest, registryname: str, versionnumber: str, body: QueryBody) -> dict[str, Any]:
+def read(request: AuthedRequest, registryname: str, versionnumber: str, body: GovStackQueryBody) -> dict[str, Any]:
     _model(registryname, versionnumber)
     record = _filter(_scoped(request, registryname), registryname, body.query.content).first()
     if record is None:
@@ -161,7 +160,7 @@ def read(request: AuthedRequest, registryname: str, versionnumber: str, body: Qu
 
 
 @router.post("/data/{registryname}/{versionnumber}/create")
-def create(request: AuthedRequest, registryname: str, versionnumber: str, body: WriteBody) -> dict[str, Any]:
+def create(request: AuthedRequest, registryname: str, versionnumber: str, body: GovStackWriteBody) -> dict[str, Any]:
     model = _model(registryname, versionnumber)
     record = create_record(
         model,
@@ -173,7 +172,7 @@ def create(request: AuthedRequest, registryname: str, versionnumber: str, body: 
     return {"content": _content(request, record)}
 
 
-def _update_matches(request: AuthedRequest, registry: str, body: WriteBody, *, many: bool) -> list[Any]:
+def _update_matches(request: AuthedRequest, registry: str, body: GovStackWriteBody, *, many: bool) -> list[Any]:
     if body.query is None:
         raise ValidationFailed(_("缺少查询条件"), field="query")
     model = _model(registry, VERSION)
@@ -189,20 +188,24 @@ def _update_matches(request: AuthedRequest, registry: str, body: WriteBody, *, m
 
 
 @router.put("/data/{registryname}/{versionnumber}/update")
-def update(request: AuthedRequest, registryname: str, versionnumber: str, body: WriteBody) -> dict[str, Any]:
+def update(request: AuthedRequest, registryname: str, versionnumber: str, body: GovStackWriteBody) -> dict[str, Any]:
     _model(registryname, versionnumber)
     (record,) = _update_matches(request, registryname, body, many=False)
     return {"content": _content(request, record)}
 
 
 @router.put("/data/{registryname}/{versionnumber}/update-entries")
-def update_entries(request: AuthedRequest, registryname: str, versionnumber: str, body: WriteBody) -> dict[str, Any]:
+def update_entries(
+    request: AuthedRequest, registryname: str, versionnumber: str, body: GovStackWriteBody
+) -> dict[str, Any]:
     _model(registryname, versionnumber)
     return {"count": len(_update_matches(request, registryname, body, many=True))}
 
 
 @router.post("/data/{registryname}/{versionnumber}/update-or-create")
-def update_or_create(request: AuthedRequest, registryname: str, versionnumber: str, body: WriteBody) -> dict[str, Any]:
+def update_or_create(
+    request: AuthedRequest, registryname: str, versionnumber: str, body: GovStackWriteBody
+) -> dict[str, Any]:
     model = _model(registryname, versionnumber)
     if body.query is not None and _filter(_scoped(request, registryname), registryname, body.query.content).exists():
         (record,) = _update_matches(request, registryname, body, many=False)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import Department, Division, User
+from yiwang.accounts.permissions import acts_for
 from yiwang.core import audit
 from yiwang.core.errors import DomainError, PermissionDenied, ValidationFailed
 from yiwang.core.identifiers import validate_id_number, validate_uscc
@@ -307,7 +308,7 @@ def _check_importer(registry: str, actor: User, department: Department | None) -
     if actor.is_administrator:
         return
     source = DataElement.objects.filter(registry=registry).values_list("source_kind", flat=True).first()
-    if department is None or actor.department_id != department.pk or department.kind != source:
+    if department is None or department.kind != source or not acts_for(actor, department):
         raise PermissionDenied(_("只有基础库的权威来源部门或系统管理员可以批量导入"), field="department")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -10,6 +11,7 @@ from yiwang.accounts.models import Department, User
 from yiwang.accounts.scopes import scope_queryset
 from yiwang.core.identifiers import normalize_identifier
 from yiwang.core.keys import index_of
+from yiwang.registries.elements import element_value
 from yiwang.registries.models import DataElement, Discrepancy, LegalEntity, Person
 
 
@@ -38,19 +40,25 @@ class ElementRow:
     element_code: str
 
 
+def _shown(record: Person | LegalEntity, field_name: str, raw: Any) -> str:
+    """How the owner reads one element's value: a coded reference by its name, a choice by its label."""
+    if raw is None:
+        return ""
+    field = record._meta.get_field(field_name)
+    if field.is_relation and field.related_model is not Person:  # a code: shown as the coded thing (code and name)
+        return str(getattr(record, field_name))
+    choices = getattr(field, "choices", None)
+    if choices:
+        return str(dict(choices).get(raw, raw))
+    return "、".join(raw) if isinstance(raw, list) else str(raw)
+
+
 def provenance_rows(record: Person | LegalEntity) -> list[ElementRow]:
     """Every element-bound field of ``record`` with its value and authoritative source, in catalogue order."""
     registry = "person" if isinstance(record, Person) else "entity"
     rows = []
     for element in DataElement.objects.filter(registry=registry).order_by("pk"):
-        field = record._meta.get_field(element.field_name)
-        if field.is_relation:
-            value = str(getattr(record, element.field_name))
-        elif getattr(field, "choices", None):
-            value = str(getattr(record, f"get_{element.field_name}_display")())
-        else:
-            raw = getattr(record, element.field_name)
-            value = "、".join(raw) if isinstance(raw, list) else ("" if raw is None else str(raw))
+        value = _shown(record, element.field_name, element_value(record, element.field_name))
         source = str(Department.Kind(element.source_kind).label)
         rows.append(ElementRow(element.field_name, element.name, value, source, element.code))
     return rows

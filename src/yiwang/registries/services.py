@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.accounts.models import Department, User
+from yiwang.accounts.models import Department, Division, User
+from yiwang.accounts.permissions import require_acts_for
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.fields import BlindIndexField, EncryptedTextField
@@ -93,6 +94,11 @@ def _next_version(registry: str, key: str) -> int:
     return 0 if last is None else last.version + 1
 
 
+def _check_acts_for(actor: User, department: Department, *, division: Division | str | None) -> None:
+    """The actor holds a role in ``department`` whose scope covers the record's division."""
+    require_acts_for(actor, department, division=division, message=_("只能以本部门名义修改基础库"), field="department")
+
+
 def _check_authority(registry: str, fields: list[str], department: Department) -> list[DataElement]:
     elements = []
     for name in fields:
@@ -136,8 +142,7 @@ def update_record(
         raise ValidationFailed(_("请填写变更原因"), field="reason", code="reason_required")
     registry = registry_of(record)
     _check_authority(registry, list(changes), department)
-    if actor.department_id != department.pk and not actor.is_administrator:
-        raise PermissionDenied(_("只能以本部门名义修改基础库"), field="department")
+    _check_acts_for(actor, department, division=record.division_id)
     key = record_key(record)
     version = _next_version(registry, key)
     if version == 0:  # the state before the first recorded change, from when the record began
@@ -189,8 +194,8 @@ def create_record(
         raise ValidationFailed(_("请填写变更原因"), field="reason", code="reason_required")
     registry = DataElement.Registry.PERSON if model is Person else DataElement.Registry.ENTITY
     _check_authority(registry, list(values), department)
-    if actor.department_id != department.pk and not actor.is_administrator:
-        raise PermissionDenied(_("只能以本部门名义修改基础库"), field="department")
+    division = values.get("division") or values.get("division_id")
+    _check_acts_for(actor, department, division=division if isinstance(division, (str, Division)) else None)
     record = model()
     for name, value in values.items():
         setattr(record, _attname(record, name), value)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.accounts.models import User
 from yiwang.accounts.permissions import acts_for, require_acts_for
+from yiwang.accounts.tests import factories
 from yiwang.core.errors import PermissionDenied
 
 
@@ -20,7 +20,7 @@ def test_an_official_acts_for_their_department_only_inside_their_division_subtre
 
 @pytest.mark.django_db
 def test_membership_without_a_role_grants_nothing_and_roles_can_be_required(org, make_official):
-    member = User.objects.create_user("li", password="x", kind=User.Kind.OFFICIAL, department=org.xihu_samr)
+    member = factories.member(org.xihu_samr)
     assert not acts_for(member, org.xihu_samr)
     acceptor = make_official("zhao", org.xihu_samr, roles=("acceptor",))
     assert acts_for(acceptor, org.xihu_samr, roles=["acceptor"])
@@ -32,7 +32,7 @@ def test_membership_without_a_role_grants_nothing_and_roles_can_be_required(org,
 
 @pytest.mark.django_db
 def test_citizens_anonymous_and_inactive_users_never_act_and_administrators_always_do(org, make_official, admin_user):
-    citizen = User.objects.create_user("zhang", password="x", kind=User.Kind.PERSON)
+    citizen = factories.citizen()
     official = make_official("qian", org.xihu_samr)
     official.is_active = False
     assert not acts_for(citizen, org.xihu_samr)

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from yiwang.accounts.models import Department, RoleAssignment, User
+from yiwang.accounts.models import Department, RoleAssignment
 from yiwang.accounts.scopes import in_scope, scope_queryset, user_scopes
+from yiwang.accounts.tests import factories
 
 
 @pytest.mark.django_db
@@ -31,7 +32,7 @@ def test_city_scope_covers_its_districts(org, make_official):
 
 @pytest.mark.django_db
 def test_no_role_sees_nothing_and_admin_sees_all(org, admin_user):
-    person = User.objects.create_user(username="citizen", password="x" * 12)
+    person = factories.citizen()
     assert scope_queryset(person, Department.objects.all(), department_field=None).count() == 0
     assert scope_queryset(admin_user, Department.objects.all(), department_field=None).count() == 2
 

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.accounts.models import RoleAssignment, User
+from yiwang.accounts.models import RoleAssignment
 from yiwang.accounts.roles import ensure_default_roles
 from yiwang.accounts.scopes import user_scopes
 from yiwang.accounts.services import grant_role, revoke_role
+from yiwang.accounts.tests import factories
 from yiwang.core.errors import PermissionDenied, ValidationFailed
 from yiwang.core.models import AuditEntry
 
 
 @pytest.mark.django_db
 def test_grant_and_revoke_are_audited(org, admin_user):
-    official = User.objects.create_user(username="o", password="x" * 12, kind=User.Kind.OFFICIAL)
+    official = factories.member(username="o")
     role = ensure_default_roles()["approver"]
     assignment = grant_role(official, role, department=org.xihu_samr, division=org.xihu, actor=admin_user)
     assert [s.division_prefix for s in user_scopes(official)] == ["330106"]
@@ -26,8 +27,8 @@ def test_grant_and_revoke_are_audited(org, admin_user):
 
 @pytest.mark.django_db
 def test_grant_refuses_bad_requests_and_changes_nothing(org, admin_user, make_official):
-    official = User.objects.create_user(username="o", password="x" * 12, kind=User.Kind.OFFICIAL)
-    citizen = User.objects.create_user(username="c", password="x" * 12)
+    official = factories.member(username="o")
+    citizen = factories.citizen(username="c")
     role = ensure_default_roles()["approver"]
     peer = make_official("peer", org.xihu_samr)
     before = AuditEntry.objects.count()

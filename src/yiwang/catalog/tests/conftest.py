@@ -7,7 +7,7 @@ import pytest
 
 @pytest.fixture
 def demo_catalog(org):
-    from yiwang.catalog.demo import ensure_demo_catalog
+    from yiwang.demo.catalog import ensure_demo_catalog
 
     return ensure_demo_catalog()
 

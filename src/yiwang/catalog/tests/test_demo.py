@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from yiwang.catalog.demo import ensure_demo_catalog
 from yiwang.catalog.formschema import bound_elements
 from yiwang.catalog.models import ItemStatus, ServiceItem
+from yiwang.demo.catalog import ensure_demo_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +28,29 @@ def test_demo_catalog_is_idempotent(demo_catalog):
     again = ensure_demo_catalog()
     assert not again.created and not again.updated and len(again.unchanged) == len(demo_catalog.created)
     assert set(ServiceItem.objects.values_list("version", flat=True)) == {1}
+
+
+def test_demo_departments_are_the_kinds_of_the_one_table(demo_catalog, org):
+    """The catalogue's departments are named by the suffixes of demo/data/departments.yaml, as the seed names them."""
+    from yiwang.demo.departments import department_kind
+
+    departments = {item.department for item in ServiceItem.objects.select_related("department__division")}
+    created = departments - {org.xihu_samr, org.shangcheng_samr}  # the shared fixture's own two bureaus
+    assert len(created) >= 6
+    for department in created:
+        kind = department_kind(department.code.rsplit("-", 1)[1])
+        assert department.kind == kind.kind
+        assert department.name in {
+            kind.city_name.format(city="杭州市", county=department.division.name),
+            kind.county_name.format(city="杭州市", county=department.division.name),
+        }
+
+
+def test_every_approval_rule_names_a_demo_item_and_is_set_on_it(demo_catalog):
+    from yiwang.demo.catalog import DEMO_ITEMS, _approval_rules
+
+    names = {spec["name"] for spec in DEMO_ITEMS}
+    rules = _approval_rules()
+    assert rules and set(rules) <= names
+    for name, text in rules.items():
+        assert {item.approval_rules for item in ServiceItem.objects.filter(name=name)} == {text}

@@ -80,3 +80,12 @@ def test_unpublish_is_audited_and_cannot_be_repeated(food_item, admin_user):
     assert AuditEntry.objects.filter(action="catalog.item.unpublish", object_id=str(food_item.pk)).exists()
     with pytest.raises(DomainError):
         unpublish_item(food_item, actor=admin_user)
+
+
+def test_a_role_of_the_department_in_another_division_may_not_publish(food_item, make_official, org):
+    """Role × department × division: a role in 西湖区市场监督管理局 scoped to 上城区 does not cover a 西湖区 item."""
+    elsewhere = make_official("xihu_clerk_for_shangcheng", org.xihu_samr, division=org.shangcheng)
+    with pytest.raises(PermissionDenied):
+        unpublish_item(food_item, actor=elsewhere)
+    food_item.refresh_from_db()
+    assert food_item.status == "published"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from yiwang.accounts.tokens import issue_token
-from yiwang.certificates.tests.conftest import OTHER_PERSON_ID, PERSON_ID
+from yiwang.certificates.tests.factories import OTHER_PERSON_ID, PERSON_ID
 
 
 def test_verify_is_public(issue, client):

@@ -13,10 +13,11 @@ from yiwang.certificates.models import Certificate, CertificateSequence, Certifi
 from yiwang.certificates.services import (
     VerificationStatus,
     ensure_default_certificate_types,
+    revoke_certificate,
     rotate_issuer_key,
     verify_certificate,
 )
-from yiwang.certificates.tests.conftest import ENTERPRISE_USCC, PERSON_ID, food_licence_content, id_card_content
+from yiwang.certificates.tests.factories import ENTERPRISE_USCC, PERSON_ID, food_licence_content, id_card_content
 from yiwang.core.crypto import sm2_public_key
 from yiwang.core.errors import PermissionDenied, ValidationFailed
 from yiwang.core.keys import field_cipher
@@ -163,3 +164,21 @@ def test_without_field_keys_issuing_fails_cleanly(issue):
     with override_settings(YIWANG_FIELD_KEYS={}), pytest.raises(ImproperlyConfigured):
         issue()
     assert Certificate.objects.count() == 0 and IssuerKey.objects.count() == 0
+
+
+def test_a_role_of_the_department_in_another_division_cannot_issue_or_revoke(issue, org, make_official):
+    """Role × department × division: a clerk of 西湖区市场监督管理局 whose role covers only 上城区 acts for neither."""
+    cert = issue()
+    elsewhere = make_official("xihu_clerk_for_shangcheng", org.xihu_samr, division=org.shangcheng)
+    with pytest.raises(PermissionDenied):
+        issue(actor=elsewhere)
+    with pytest.raises(PermissionDenied):
+        revoke_certificate(cert, reason="经营者申请注销", actor=elsewhere)
+    cert.refresh_from_db()
+    assert cert.status == Certificate.Status.VALID and Certificate.objects.count() == 1
+
+
+def test_membership_of_the_department_without_a_role_grants_nothing(issue, org, make_official):
+    member = make_official("xihu_member", org.xihu_samr, roles=())
+    with pytest.raises(PermissionDenied):
+        issue(actor=member)

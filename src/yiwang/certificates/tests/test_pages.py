@@ -8,7 +8,7 @@ import zlib
 import pytest
 from django.test import override_settings
 
-from yiwang.certificates.tests.conftest import OTHER_PERSON_ID, OTHER_USCC, PERSON_ID
+from yiwang.certificates.tests.factories import OTHER_PERSON_ID, OTHER_USCC, PERSON_ID
 from yiwang.core.models import AuditEntry
 
 
@@ -115,3 +115,31 @@ def test_the_pdf_renderer_never_fetches_from_the_network():
     for url in ("https://fonts.example.com/noto.woff2", "http://192.0.2.1/logo.png", "file:///etc/passwd"):
         with pytest.raises(ValueError, match="protocol"):
             fetcher.fetch(url)
+
+
+def test_a_corrupted_ciphertext_shows_that_certificate_as_damaged_and_the_others_as_they_are(issue, client, agent_user):
+    """One overwritten holder code must not take the holder's wallet down: that certificate is shown damaged."""
+    from django.db import connection
+
+    from yiwang.certificates.models import Certificate
+
+    good = issue()
+    bad = issue()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT holder_id FROM certificates_certificate WHERE id = %s", [bad.pk])
+        (token,) = cursor.fetchone()
+        corrupted = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+        cursor.execute("UPDATE certificates_certificate SET holder_id = %s WHERE id = %s", [corrupted, bad.pk])
+    client.force_login(agent_user)
+
+    wallet = client.get("/certificates/mine/")
+    assert wallet.status_code == 200
+    html = wallet.content.decode()
+    assert good.number in html and bad.number in html and "数据被篡改" in html
+    detail = client.get(f"/certificates/{bad.number}/")
+    assert detail.status_code == 200
+    page = detail.content.decode()
+    assert 'id="damaged"' in page and "杭州西湖味道餐饮有限公司</td>" not in page
+    assert client.get(f"/certificates/{bad.number}/pdf/").status_code == 302
+    assert client.get(f"/certificates/{good.number}/").status_code == 200
+    assert Certificate.objects.filter(pk=bad.pk).exists()

@@ -13,7 +13,6 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import override_settings
-from django.urls import include, path
 from django.utils import timezone
 from django_tasks import default_task_backend
 
@@ -26,12 +25,6 @@ PASSWORD = "Correct-Horse-9"
 PHONE = "13812345678"
 DUMMY_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-
-# The messages page, mounted as the lead mounts it in yiwang/urls.py (by string: core imports nothing above it).
-urlpatterns = [
-    path("messages/", include("yiwang.portal.message_urls")),
-    path("", include("yiwang.urls")),
-]
 
 
 class RecordingChannel(Channel):
@@ -285,7 +278,6 @@ def test_mask_address():
     assert mask_address("12345") == "*****"
 
 
-@pytest.mark.urls(__name__)
 def test_messages_page_shows_only_own_messages_newest_first_and_marks_them_read(client, citizen):
     other = User.objects.create_user(username="han", password=PASSWORD)
     notify.notify(citizen, "较早的消息", "第一条", dedupe_key="a")
@@ -308,7 +300,6 @@ def test_messages_page_shows_only_own_messages_newest_first_and_marks_them_read(
     assert "未读" not in client.get("/messages/").content.decode()
 
 
-@pytest.mark.urls(__name__)
 def test_messages_page_needs_login(client, db):
     response = client.get("/messages/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]

@@ -9,8 +9,8 @@ from yiwang.core.models import AuditEntry
 
 @pytest.mark.django_db
 def test_demo_bundles_are_loaded_from_data_and_again_change_nothing(org):
-    from yiwang.catalog.demo import ensure_demo_catalog
     from yiwang.demo.bundles import ensure_demo_bundles
+    from yiwang.demo.catalog import ensure_demo_catalog
 
     ensure_demo_catalog()
     bundles = ensure_demo_bundles("330100")

@@ -59,3 +59,19 @@ def test_citizen_cannot_enter_workbench_or_list_registries(org, two_districts, c
     client.login(username="citizen", password=PASSWORD)
     assert client.get("/workbench/").status_code == 403
     assert client.get("/api/v1/registries/entities").json()["count"] == 0
+
+
+@pytest.mark.django_db
+def test_a_new_entity_without_headcount_or_revenue_is_listed_with_them_empty(org, make_official, two_districts, client):
+    """Headcount, revenue and size come later from their own sources; until then the API says so, it does not fail."""
+    from yiwang.registries.models import LegalEntity
+
+    LegalEntity.objects.filter(pk=two_districts["xihu"].pk).update(headcount=None, annual_revenue=None, size="")
+    _, raw = issue_token(make_official("xihu", org.xihu_samr), "test")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    response = client.get("/api/v1/registries/entities", **auth)
+    assert response.status_code == 200
+    (entity,) = response.json()["items"]
+    assert entity["headcount"] is None and entity["annual_revenue"] is None and entity["size"] == ""
+    one = client.get(f"/api/v1/registries/entities/{two_districts['xihu'].uscc}", **auth)
+    assert one.status_code == 200 and one.json()["headcount"] is None

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from yiwang.accounts.models import Department, User
-from yiwang.core.errors import Conflict, ValidationFailed
+from yiwang.accounts.models import Department
+from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.fields import BlindIndexField
 from yiwang.core.models import AuditEntry
 from yiwang.registries.elements import load_elements
@@ -24,7 +24,7 @@ from yiwang.registries.tests import factories
 
 
 @pytest.fixture
-def setup(org):
+def setup(org, make_official):
     load_elements()
     hrss = Department.objects.create(
         code="330106-RSJ", name="西湖区人力资源和社会保障局", division=org.xihu, kind=Department.Kind.HUMAN_RESOURCES
@@ -33,10 +33,8 @@ def setup(org):
     org.xihu_samr.refresh_from_db()
     rep = factories.person(org.xihu_town, name="孙法人")
     entity = factories.entity(org.xihu_town, rep, name="西湖精密制造有限公司")
-    hr_official = User.objects.create_user(username="hr", password="x" * 12, kind=User.Kind.OFFICIAL, department=hrss)
-    samr_official = User.objects.create_user(
-        username="samr", password="x" * 12, kind=User.Kind.OFFICIAL, department=org.xihu_samr
-    )
+    hr_official = make_official("hr", hrss)  # a role in the department, not membership alone (decision 0010)
+    samr_official = make_official("samr", org.xihu_samr)
     return entity, hrss, hr_official, samr_official
 
 
@@ -79,6 +77,18 @@ def test_source_writes_and_history_answers_as_of(setup):
     assert [v.version for v in versions] == [0, 1, 2]
     assert versions[2].changed == ["headcount"] and versions[2].actor == hr_official
     assert AuditEntry.objects.filter(action="registry.entity.update").count() == 2
+
+
+@pytest.mark.django_db
+def test_a_role_of_the_source_in_another_division_is_refused(setup, org, make_official):
+    """Role × department × division: the source department's clerk whose role covers 上城区 cannot write 西湖区."""
+    entity, hrss, _hr, _samr = setup
+    elsewhere = make_official("hr_for_shangcheng", hrss, division=org.shangcheng)
+    with pytest.raises(PermissionDenied) as exc:
+        update_record(entity, {"headcount": 99}, department=hrss, actor=elsewhere, reason="核定")
+    assert exc.value.field == "department"
+    entity.refresh_from_db()
+    assert entity.headcount == 25 and not RecordVersion.objects.exists()
 
 
 @pytest.mark.django_db
