@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.applications",
     "yiwang.bundles",
+    "yiwang.regulation",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",
