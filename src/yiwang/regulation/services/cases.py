@@ -9,8 +9,8 @@ ledger. A penalty decision is published and written to the credit registry.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction

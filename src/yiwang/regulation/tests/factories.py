@@ -5,8 +5,8 @@ from __future__ import annotations
 import itertools
 
 from yiwang.accounts.models import Department
-from yiwang.regulation.models import InspectionObject, Inspector, ItemKind, ObjectType, RegulatoryItem
 from yiwang.registries.models import LegalEntity, Person
+from yiwang.regulation.models import InspectionObject, Inspector, ItemKind, ObjectType, RegulatoryItem
 
 _seq = itertools.count(1)
 
