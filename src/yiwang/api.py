@@ -18,6 +18,7 @@ from yiwang.core.errors import DomainError
 from yiwang.policies.api import router as policies_router
 from yiwang.registries.api import router as registries_router
 from yiwang.registries.govstack import router as govstack_router
+from yiwang.regulation.api import router as regulation_router
 
 api = NinjaAPI(
     title="Yiwang API",
@@ -76,3 +77,4 @@ api.add_router("/catalog", catalog_router)
 api.add_router("/policies", policies_router)
 api.add_router("/applications", applications_router)
 api.add_router("/bundles", bundles_router)
+api.add_router("/regulation", regulation_router)
