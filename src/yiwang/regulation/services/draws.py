@@ -74,7 +74,7 @@ def _target_lines(plan: InspectionPlan, tasks: list[PlanTask]) -> str:
     object_types = sorted({i.object_type for t in tasks for i in t.items.all()})
     objects = (
         InspectionObject.objects.filter(
-            active=True, object_type__in=object_types, division__code__startswith=plan.division_id
+            active=True, object_type__in=object_types, division__code__startswith=plan.division.prefix
         )
         .select_related("entity")
         .annotate(risk_class=current_risk_class_expression("entity"))

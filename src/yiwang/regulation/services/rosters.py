@@ -186,7 +186,7 @@ def sync_entity_roster(division: Division, *, actor: User) -> int:
     """Add the division's active market entities to the roster of inspected objects; drop those no longer active."""
     if not actor.is_administrator:
         require_acts_for(actor, None, division=division, roles=ROSTER_ROLES)
-    entities = LegalEntity.objects.filter(division__code__startswith=division.code)
+    entities = LegalEntity.objects.filter(division__code__startswith=division.prefix)
     active = entities.filter(status=LegalEntity.Status.ACTIVE)
     existing = set(InspectionObject.objects.filter(object_type=ObjectType.ENTITY).values_list("code", flat=True))
     new = [
