@@ -20,6 +20,7 @@ from yiwang.core.errors import DomainError
 from yiwang.policies.api import router as policies_router
 from yiwang.registries.api import router as registries_router
 from yiwang.registries.govstack import router as govstack_router
+from yiwang.regulation.api import router as regulation_router
 from yiwang.sharing.api import router as sharing_router
 
 api = NinjaAPI(
@@ -98,3 +99,4 @@ api.add_router("/policies", policies_router)
 api.add_router("/applications", applications_router)
 api.add_router("/bundles", bundles_router)
 api.add_router("/sharing", sharing_router)
+api.add_router("/regulation", regulation_router)

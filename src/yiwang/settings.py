@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.applications",
     "yiwang.bundles",
+    "yiwang.regulation",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("yiwang.applications.urls")),
     path("", include("yiwang.bundles.urls")),
     path("", include("yiwang.policies.urls")),
+    path("", include("yiwang.regulation.urls")),
     path("", include("yiwang.sharing.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -134,9 +134,16 @@ def seed_demo_city(
     report.seconds["credit"] = time.perf_counter() - clock
     clock = time.perf_counter()
     report.notes.extend(seed_services(city_code=city_code, logins=report.logins))
+    report.logins.extend(_seed_regulation(city_code))
     report.seconds["services"] = time.perf_counter() - clock
     report.seconds["total"] = time.perf_counter() - started
     return report
+
+
+def _seed_regulation(city_code: str) -> list[DemoLogin]:
+    from yiwang.demo.regulation import ensure_demo_regulation
+
+    return ensure_demo_regulation(city_code=city_code)
 
 
 def _probe(generator: CityGenerator, persons: int) -> list[PersonRecord]:

@@ -1,0 +1,80 @@
+"""The pages: the public draw page and its files, the 行政行为码 page, the firm's view, the officers' pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from yiwang.accounts.models import User
+from yiwang.regulation.models import Inspection
+from yiwang.regulation.services import inspections
+from yiwang.regulation.tests.test_draws import drawn, joint_plan
+
+
+@pytest.mark.django_db
+def test_the_public_draw_page_shows_the_proof_and_serves_the_files_that_verify(city, client, tmp_path, capsys):
+    draw = drawn(joint_plan(city), city.planner)
+    page = client.get(reverse("regulation:draw", args=[draw.number])).content.decode()
+    assert draw.commitment in page and draw.seed in page and f"yiwang draw verify {draw.number}" in page
+    assert city.firms[0].name in page
+    for name in ("plan.json", "targets.tsv", "officers.tsv", "randomness.json", "result.json"):
+        response = client.get(reverse("regulation:draw_file", args=[draw.number, name]))
+        (tmp_path / name).write_bytes(response.content)
+    call_command("draw", "verify", str(tmp_path))
+    call_command("draw", "verify", draw.number)
+    assert capsys.readouterr().out.count("OK") == 2
+
+
+@pytest.mark.django_db
+def test_the_code_page_shows_officers_and_items_and_lets_the_firm_rate(city, client):
+    drawn(joint_plan(city), city.planner)
+    visit = Inspection.objects.order_by("code").first()
+    page = client.get(reverse("regulation:code", args=[visit.code])).content.decode()
+    for officer in visit.officer_list():
+        assert officer.certificate_no in page
+    assert "综合查一次" in page
+    firm = User.objects.create_user(
+        username="firm", password="x", kind="agent", enterprise_uscc=visit.target.entity.uscc
+    )
+    client.force_login(firm)
+    mine = client.get(reverse("regulation:mine")).content.decode()
+    assert visit.code in mine and "进门次数" in mine
+
+
+@pytest.mark.django_db
+def test_officials_notify_fill_on_the_phone_page_and_review(city, client):
+    drawn(joint_plan(city), city.planner)
+    visit = Inspection.objects.order_by("code").first()
+    client.force_login(city.planner)
+    assert client.get(reverse("regulation:workbench:home")).status_code == 200
+    client.post(reverse("regulation:workbench:inspection", args=[visit.code]), {"notify": "1"})
+    visit.refresh_from_db()
+    assert visit.status == Inspection.Status.NOTIFIED
+    officer = visit.officer_list()[0]
+    client.force_login(officer.user)
+    url = reverse("regulation:workbench:checklist", args=[visit.code])
+    response = client.post(url, {"item": inspections.items_of(visit)[0].code, "outcome": "issue", "note": ""})
+    assert "不符合的事项须写明问题" in response.content.decode()
+    for item in inspections.items_of(visit):
+        client.post(url, {"item": item.code, "outcome": "ok", "note": ""})
+    client.post(url, {"result": "pass", "summary": "良好"})
+    visit.refresh_from_db()
+    assert visit.status == Inspection.Status.SUBMITTED
+    client.force_login(city.reviewer)
+    client.post(reverse("regulation:workbench:inspection", args=[visit.code]), {"decision": "approve", "note": ""})
+    visit.refresh_from_db()
+    assert visit.status == Inspection.Status.PUBLISHED
+    public = client.get(reverse("regulation:results", args=[visit.target.entity.uscc])).content.decode()
+    assert "未发现问题" in public
+
+
+@pytest.mark.django_db
+def test_an_official_of_another_department_sees_no_visit_of_this_one(city, client, make_official, org):
+    from yiwang.accounts.models import Department
+
+    drawn(joint_plan(city), city.planner)
+    visit = Inspection.objects.first()
+    other = Department.objects.create(code="330102-WJW", name="上城区卫生健康局", division=org.shangcheng)
+    client.force_login(make_official("stranger", other))
+    assert client.get(reverse("regulation:workbench:inspection", args=[visit.code])).status_code == 404
