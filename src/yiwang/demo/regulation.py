@@ -19,7 +19,14 @@ from yiwang.accounts.models import Department, Division, RoleAssignment, User
 from yiwang.accounts.roles import ensure_default_roles
 from yiwang.demo.seeding import DemoLogin, _login
 from yiwang.registries.models import Person
-from yiwang.regulation.models import ChecklistEntry, EnforcementCase, Inspection, InspectionPlan, InspectorRelation
+from yiwang.regulation.models import (
+    ChecklistEntry,
+    EnforcementCase,
+    Inspection,
+    InspectionPlan,
+    InspectorRelation,
+    RegulatoryItem,
+)
 from yiwang.regulation.services import cases, draws, inspections, plans, rosters
 
 DATA = Path(__file__).parent / "data" / "regulation"
@@ -190,7 +197,10 @@ def ensure_demo_regulation(*, city_code: str) -> list[DemoLogin]:
             lead_department=departments[spec["lead"]],
             period_start=date(year, 1, 1),
             period_end=date(year, 12, 31),
-            tasks=[plans.TaskSpec(departments[s], list(departments[s].regulatory_items.all())) for s in spec["tasks"]],
+            tasks=[
+                plans.TaskSpec(departments[s], list(RegulatoryItem.objects.filter(department=departments[s])))
+                for s in spec["tasks"]
+            ],
             actor=lead,
         )
         draw = draws.commit_draw(
