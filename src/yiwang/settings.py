@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.applications",
     "yiwang.bundles",
+    "yiwang.collaboration",
+    "yiwang.supervision",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",

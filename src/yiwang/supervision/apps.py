@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from yiwang.core.menus import MenuEntry
+
+
+class SupervisionConfig(AppConfig):
+    name = "yiwang.supervision"
+    label = "supervision"
+    verbose_name = _("督查督办")
+    workbench_menu: tuple[MenuEntry, ...] = ()  # the pages come with views/workbench.py
