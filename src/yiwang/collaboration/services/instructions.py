@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -316,7 +316,7 @@ def chase_receipts(*, today: date | None = None) -> ChaseReport:
     return report
 
 
-def _remind(instruction: Instruction, rows: list[tuple[int, int | None]], now: datetime) -> None:
+def _remind(instruction: Instruction, rows: Sequence[tuple[int, int | None]], now: datetime) -> None:
     if not rows:
         return
     Receipt.objects.filter(pk__in=[pk for pk, _liaison in rows]).update(reminders=1, reminded_at=now)
@@ -330,7 +330,7 @@ def _remind(instruction: Instruction, rows: list[tuple[int, int | None]], now: d
     )
 
 
-def _escalate(instruction: Instruction, rows: list[tuple[int, int | None, str]], now: datetime) -> None:
+def _escalate(instruction: Instruction, rows: Sequence[tuple[int, int | None, str]], now: datetime) -> None:
     if not rows:
         return
     Receipt.objects.filter(pk__in=[pk for pk, *_rest in rows]).update(escalated_at=now)
