@@ -13,12 +13,11 @@ from collections.abc import Iterable, Sequence
 from django.db import models, router, transaction
 from django.utils import timezone
 
+from yiwang.collaboration.bulk import db_value, insert_rows
 from yiwang.core.channels import configured_channels
 from yiwang.core.models import Notification
 
 __all__ = ["notify_many"]
-
-BATCH_SIZE = 5000
 
 
 def _enqueue_delivery() -> None:
@@ -42,30 +41,38 @@ def notify_many(
     if unknown or not channels:
         raise ValueError(f"unknown notification channels {sorted(unknown)!r}; see YIWANG_NOTIFY_CHANNELS")
     now = timezone.now()
-    object_type = obj._meta.label_lower if obj is not None else ""
-    object_id = str(obj.pk)[:64] if obj is not None else ""
-    rows = []
-    for user_id, dedupe_key in recipients:
-        for channel in channels:
-            portal = channel == Notification.Channel.PORTAL
-            rows.append(
-                Notification(
-                    recipient_id=user_id,
-                    channel=channel,
-                    subject=subject[:200],
-                    body=body,
-                    url=url,
-                    dedupe_key=dedupe_key[:200],
-                    created_at=now,
-                    object_type=object_type,
-                    object_id=object_id,
-                    state=Notification.State.SENT if portal else Notification.State.PENDING,
-                    sent_at=now if portal else None,
-                    next_attempt_at=None if portal else now,
-                )
-            )
-    using = router.db_for_write(Notification)
-    Notification.objects.using(using).bulk_create(rows, batch_size=BATCH_SIZE, ignore_conflicts=True)
+    fields = [
+        "recipient",
+        "channel",
+        "subject",
+        "body",
+        "url",
+        "dedupe_key",
+        "created_at",
+        "object_type",
+        "object_id",
+        "state",
+        "attempts",
+        "sent_at",
+        "next_attempt_at",
+        "last_error",
+    ]
+    at = db_value(Notification, "created_at", now)
+    common = (subject[:200], body, url)
+    where = (obj._meta.label_lower if obj is not None else "", str(obj.pk)[:64] if obj is not None else "")
+    shapes = [
+        (channel, Notification.State.SENT, at, None)
+        if channel == Notification.Channel.PORTAL
+        else (channel, Notification.State.PENDING, None, at)
+        for channel in channels
+    ]
+    rows = [
+        (user_id, channel, *common, dedupe_key[:200], at, *where, str(state), 0, sent_at, next_attempt_at, "")
+        for user_id, dedupe_key in recipients
+        for channel, state, sent_at, next_attempt_at in shapes
+    ]
+    # ON CONFLICT DO NOTHING, as notify(): a repeated event is skipped without aborting the caller's transaction.
+    insert_rows(Notification, fields, rows, ignore_conflicts=True)
     if rows and any(channel != Notification.Channel.PORTAL for channel in channels):
-        transaction.on_commit(_enqueue_delivery, using=using, robust=True)
+        transaction.on_commit(_enqueue_delivery, using=router.db_for_write(Notification), robust=True)
     return len(rows)

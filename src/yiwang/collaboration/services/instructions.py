@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, User
 from yiwang.accounts.permissions import acts_for, require_acts_for
+from yiwang.collaboration.bulk import db_value, insert_rows
 from yiwang.collaboration.models import Instruction, OrgUnit, Receipt
 from yiwang.collaboration.notices import notify_many
 from yiwang.core.audit import record
@@ -36,7 +37,6 @@ __all__ = [
     "verify_receipts",
 ]
 
-BATCH_SIZE = 5000
 #: Working days to acknowledge by level when the sender gives none: the lower the level, the less time.
 DEFAULT_DEADLINE_DAYS = {1: 5, 2: 4, 3: 3, 4: 2, 5: 1}
 ACTIVE = (Receipt.State.PENDING, Receipt.State.READ)
@@ -126,12 +126,14 @@ def send_instruction(
             recipients_digest=digest,
             idempotency_key=idempotency_key,
         )
-        Receipt.objects.bulk_create(
+        due_values = {level: db_value(Receipt, "due_on", day) for level, day in due.items()}
+        insert_rows(
+            Receipt,
+            ["instruction", "unit", "level", "due_on", "state", "report", "reminders"],
             (
-                Receipt(instruction=instruction, unit_id=pk, level=level, due_on=due[level])
+                (instruction.pk, pk, level, due_values[level], Receipt.State.PENDING.value, "", 0)
                 for pk, _code, level, _liaison in targets
             ),
-            batch_size=BATCH_SIZE,
         )
         notify_many(
             ((liaison, f"instruction:{instruction.pk}:{pk}") for pk, _code, _level, liaison in targets if liaison),
@@ -255,7 +257,7 @@ def verify_receipts(instruction: Instruction) -> list[int]:
     return bad
 
 
-def _same_moment(text: Any, at: datetime) -> bool:
+def _same_moment(text: Any, at: datetime | None) -> bool:
     try:
         return datetime.fromisoformat(str(text)) == at
     except ValueError:
