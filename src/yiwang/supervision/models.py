@@ -146,7 +146,7 @@ class ColourRecord(models.Model):
     colour = models.CharField(_("颜色"), max_length=8, choices=Colour.choices)
     reason = models.JSONField(_("原因"), default=dict)
     as_of = models.DateField(_("评价日期"))
-    computed_at = models.DateTimeField(_("计算时间"))
+    computed_at = models.DateTimeField(_("计算时间"), db_index=True)
 
     class Meta:
         verbose_name = _("赋码记录")
@@ -165,6 +165,12 @@ class CurrentColour(models.Model):
     record = models.ForeignKey(ColourRecord, on_delete=models.CASCADE, related_name="+")
     colour = models.CharField(_("颜色"), max_length=8, choices=Colour.choices, db_index=True)
     gaming_flags = models.JSONField(_("疑似造假"), default=list)
+    signature = models.CharField(
+        max_length=400,
+        default="",
+        editable=False,
+        help_text=_("规则版本、颜色、成立的条件和疑似造假标记；不变则不记历史"),
+    )
 
     class Meta:
         verbose_name = _("当前赋码")

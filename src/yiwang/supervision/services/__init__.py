@@ -2,6 +2,7 @@
 
 from yiwang.supervision.services.colouring import (
     RecomputeReport,
+    describe_reason,
     item_facts,
     publish_colour_rules,
     recompute_colours,
@@ -28,6 +29,7 @@ __all__ = [
     "accept_rectification",
     "complete_milestone",
     "create_item",
+    "describe_reason",
     "escalate_overdue_orders",
     "import_reports_excel",
     "issue_rectification",

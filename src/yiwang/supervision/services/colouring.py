@@ -12,6 +12,7 @@ import numpy as np
 from django.db import connections, router, transaction
 from django.db.models import Count, JSONField, Max
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
@@ -20,10 +21,17 @@ from yiwang.collaboration.bulk import db_value, insert_rows
 from yiwang.core.audit import record
 from yiwang.core.errors import Conflict, ValidationFailed
 from yiwang.rules import RuleError
-from yiwang.supervision.colours import FACTS, ColourRules, evaluate_colours, load_colour_rules
+from yiwang.supervision.colours import FACTS, evaluate_colours, load_colour_rules
 from yiwang.supervision.models import ColourRecord, ColourRuleSet, CurrentColour, Item, Milestone, MonthlyReport
 
-__all__ = ["RecomputeReport", "item_facts", "publish_colour_rules", "recompute_colours", "rules_in_force"]
+__all__ = [
+    "RecomputeReport",
+    "describe_reason",
+    "item_facts",
+    "publish_colour_rules",
+    "recompute_colours",
+    "rules_in_force",
+]
 
 
 def rules_in_force() -> ColourRuleSet:
@@ -64,16 +72,22 @@ class Facts:
 
     ids: list[int]
     columns: dict[str, Any]
+    _lists: dict[str, list[Any]] | None = None
 
     def values(self, row: int) -> dict[str, Any]:
-        cited: dict[str, Any] = {}
-        for name, column in self.columns.items():
-            value = column[row]
-            if value is np.ma.masked or (isinstance(value, float) and np.isnan(value)):
-                cited[name] = None
-            else:
-                cited[name] = round(float(value), 1) if FACTS[name].type.value == "decimal" else int(value)
-        return cited
+        """The facts of one item as plain numbers (``None`` when missing), as cited in its reason."""
+        if self._lists is None:
+            self._lists = {name: _plain(name, column) for name, column in self.columns.items()}
+        return {name: values[row] for name, values in self._lists.items()}
+
+
+def _plain(name: str, column: Any) -> list[Any]:
+    if FACTS[name].type.value == "decimal":
+        rounded = np.round(np.asarray(column, dtype=float), 1)
+        return [None if v != v else v for v in rounded.tolist()]  # NaN is missing
+    if isinstance(column, np.ma.MaskedArray):
+        return list(np.ma.filled(column.astype(object), None).tolist())
+    return np.asarray(column).tolist()
 
 
 def _months_between(earlier: dt.date, later: dt.date) -> int:
@@ -135,32 +149,35 @@ def item_facts(as_of: dt.date, item_ids: Iterable[int] | None = None) -> Facts:
 
 
 def _reason(
-    rules: ColourRules, rule_set: ColourRuleSet, colour: str, held: list[str], values: dict[str, Any], as_of: dt.date
+    rule_set: ColourRuleSet, colour: str, held: list[str], values: dict[str, Any], as_of: str
 ) -> dict[str, Any]:
+    """What a colour is stored with: the rule version, the colour's rule, the conditions that held, the values
+    of every fact and the date. :func:`describe_reason` expands it with the labels and clauses of that version."""
+    return {"rule_set": rule_set.version, "rule": colour, "held": held, "values": values, "as_of": as_of}
+
+
+def describe_reason(record: ColourRecord) -> dict[str, Any]:
+    """A stored reason with each condition that held: its label, test, threshold, the item's value, its clause."""
+    reason = dict(record.reason)
+    rules = load_colour_rules(record.rule_set.rules)
     conditions = []
-    for pid in held:
-        _owner, leaf = rules.leaves[pid]
-        value = leaf.value
+    for leaf_id in reason.get("held", []):
+        _owner, leaf = rules.leaves[f"{reason['rule']}.{leaf_id}"]
         conditions.append(
             {
                 "id": leaf.id,
                 "fact": leaf.fact,
                 "label": FACTS[leaf.fact].label,
                 "op": leaf.op,
-                "value": float(value) if isinstance(value, Decimal) else value,
-                "actual": values.get(leaf.fact),
+                "value": float(leaf.value) if isinstance(leaf.value, Decimal) else leaf.value,
+                "actual": reason.get("values", {}).get(leaf.fact),
                 "clause": leaf.clause,
             }
         )
-    title = rules.colours[colour].title if colour in rules.colours else "绿码（按计划推进）"
-    return {
-        "rule_set": rule_set.version,
-        "rule": colour,
-        "title": title,
-        "conditions": conditions,
-        "values": values,
-        "as_of": as_of.isoformat(),
-    }
+    colour_rule = rules.colours.get(reason.get("rule", ""))
+    reason["title"] = colour_rule.title if colour_rule is not None else gettext("绿码（按计划推进）")
+    reason["conditions"] = conditions
+    return reason
 
 
 @dataclass
@@ -188,28 +205,27 @@ def recompute_colours(*, as_of: dt.date | None = None, item_ids: Iterable[int] |
     facts = item_facts(as_of, item_ids)
     evaluation = evaluate_colours(rules, facts.columns, len(facts.ids), as_of)
     with transaction.atomic():
-        current = {
-            item_id: (colour, rule_set_id, tuple(c["id"] for c in reason.get("conditions", [])), tuple(flags))
-            for item_id, colour, rule_set_id, reason, flags in CurrentColour.objects.filter(
-                item_id__in=facts.ids if item_ids is not None else Item.objects.values("pk")
-            ).values_list("item_id", "colour", "record__rule_set_id", "record__reason", "gaming_flags")
-        }
+        scope = CurrentColour.objects.all() if item_ids is None else CurrentColour.objects.filter(item_id__in=facts.ids)
+        current = dict(scope.values_list("item_id", "signature"))
         changed: list[int] = []
+        signatures: dict[int, str] = {}
         new_rows = []
         computed_at = db_value(ColourRecord, "computed_at", started)
-        day = db_value(ColourRecord, "as_of", as_of)
+        day, day_text = db_value(ColourRecord, "as_of", as_of), as_of.isoformat()
         reason_field = ColourRecord._meta.get_field("reason")
         flags_field = CurrentColour._meta.get_field("gaming_flags")
         assert isinstance(reason_field, JSONField) and isinstance(flags_field, JSONField)
         connection = connections[router.db_for_write(ColourRecord)]
+        leaf_ids = {pid: leaf.id for pid, (_owner, leaf) in rules.leaves.items()}
         for row, item_id in enumerate(facts.ids):
             colour = evaluation.colour[row]
-            held = evaluation.held[row]
-            key = (colour, rule_set.pk, tuple(rules.leaves[p][1].id for p in held), tuple(evaluation.flags[row]))
-            if current.get(item_id) == key:
+            held = [leaf_ids[p] for p in evaluation.held[row]]
+            signature = f"{rule_set.pk}|{colour}|{','.join(held)}|{','.join(evaluation.flags[row])}"
+            if current.get(item_id) == signature:
                 continue
             changed.append(row)
-            reason = _reason(rules, rule_set, colour, held, facts.values(row), as_of)
+            signatures[row] = signature
+            reason = _reason(rule_set, colour, held, facts.values(row), day_text)
             new_rows.append(
                 (item_id, rule_set.pk, colour, reason_field.get_db_prep_save(reason, connection), day, computed_at)
             )
@@ -221,13 +237,14 @@ def recompute_colours(*, as_of: dt.date | None = None, item_ids: Iterable[int] |
                 CurrentColour.objects.filter(item_id__in=changed_ids[start : start + 5000]).delete()
             insert_rows(
                 CurrentColour,
-                ["item", "record", "colour", "gaming_flags"],
+                ["item", "record", "colour", "gaming_flags", "signature"],
                 (
                     (
                         facts.ids[r],
                         records[facts.ids[r]],
                         evaluation.colour[r],
                         flags_field.get_db_prep_save(evaluation.flags[r], connection),
+                        signatures[r],
                     )
                     for r in changed
                 ),

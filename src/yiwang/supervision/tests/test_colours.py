@@ -9,7 +9,7 @@ import pytest
 from yiwang.core.errors import ValidationFailed
 from yiwang.supervision.colours import DEFAULT_RULES
 from yiwang.supervision.models import ColourRecord, CurrentColour, Milestone
-from yiwang.supervision.services import publish_colour_rules, recompute_colours
+from yiwang.supervision.services import describe_reason, publish_colour_rules, recompute_colours
 from yiwang.supervision.tests.factories import item, report
 
 
@@ -27,7 +27,7 @@ def test_an_item_falling_behind_plan_turns_yellow_then_red_with_its_reason(desk)
     recompute_colours(as_of=dt.date(2026, 2, 28))
     yellow = _colour(project)
     assert yellow.colour == "yellow"
-    reason = yellow.record.reason
+    reason = describe_reason(yellow.record)
     assert [c["id"] for c in reason["conditions"]] == ["progress_behind"]
     assert reason["conditions"][0]["actual"] == 12.0 and reason["conditions"][0]["value"] == 10.0
     assert (
@@ -38,7 +38,7 @@ def test_an_item_falling_behind_plan_turns_yellow_then_red_with_its_reason(desk)
     recompute_colours(as_of=dt.date(2026, 3, 31))
     red = _colour(project)
     assert red.colour == "red"
-    assert [c["id"] for c in red.record.reason["conditions"]] == ["progress_far_behind"]
+    assert [c["id"] for c in describe_reason(red.record)["conditions"]] == ["progress_far_behind"]
     assert list(ColourRecord.objects.filter(item=project).order_by("pk").values_list("colour", flat=True)) == [
         "green",
         "yellow",
