@@ -16,6 +16,8 @@ urlpatterns = [
     path("applications/", include("yiwang.applications.urls")),
     path("bundles/", include("yiwang.bundles.urls")),
     path("policies/", include("yiwang.policies.urls")),
+    path("", include("yiwang.collaboration.urls")),
+    path("", include("yiwang.supervision.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     path("workbench/audit/", include("yiwang.workbench.audit_urls")),
     path("workbench/rules/", include("yiwang.workbench.rule_urls")),

@@ -8,4 +8,8 @@ class CollaborationConfig(AppConfig):
     name = "yiwang.collaboration"
     label = "collaboration"
     verbose_name = _("一网协同")
-    workbench_menu: tuple[MenuEntry, ...] = ()  # the pages come with views/workbench.py
+    workbench_menu = (
+        MenuEntry("collaboration:workbench:instructions", _("一键触达"), order=60),
+        MenuEntry("collaboration:workbench:receipts", _("待签收"), order=61),
+        MenuEntry("collaboration:workbench:task_forces", _("工作专班"), order=62),
+    )

@@ -8,4 +8,7 @@ class SupervisionConfig(AppConfig):
     name = "yiwang.supervision"
     label = "supervision"
     verbose_name = _("督查督办")
-    workbench_menu: tuple[MenuEntry, ...] = ()  # the pages come with views/workbench.py
+    workbench_menu = (
+        MenuEntry("supervision:workbench:dashboard", _("督查督办"), order=63),
+        MenuEntry("supervision:workbench:rules", _("三色规则"), order=64),
+    )
