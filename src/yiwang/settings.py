@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "yiwang.applications",
     "yiwang.bundles",
     "yiwang.regulation",
+    "yiwang.collaboration",
+    "yiwang.supervision",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",
