@@ -426,6 +426,7 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
     from yiwang.demo.bundles import ensure_demo_bundles
     from yiwang.demo.catalog import ensure_demo_catalog
     from yiwang.demo.policies import ensure_demo_policies
+    from yiwang.demo.sharing import KEEPER as SHARING_KEEPER
     from yiwang.demo.sharing import ensure_demo_sharing
     from yiwang.policies.models import MatchRun
     from yiwang.policies.services import run_matching
@@ -453,4 +454,8 @@ def seed_services(*, city_code: str, logins: list[DemoLogin]) -> list[str]:
         ensure_demo_applications(users["person"], list(published.filter(audience__in=["person", "both"])))
     except CalendarNotSeeded as exc:
         notes.append(f"{exc.message}：演示办件只生成到“待受理”。")
+    keeper = User.objects.filter(username=SHARING_KEEPER).first()
+    if keeper is not None and all(login.username != keeper.username for login in logins):
+        description = "市数据资源管理局：审批数据共享申请、开放数据"
+        logins.append(DemoLogin(keeper.username, DEMO_PASSWORD, User.Kind.OFFICIAL, keeper.full_name, description))
     return notes
