@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pytest
 from ninja import Schema
 
 from yiwang.api import api
@@ -39,11 +38,6 @@ def test_the_backbone_and_catalogue_schemas_have_names_of_their_own():
     assert _clashes(("yiwang.catalog", "yiwang.registries", "yiwang.certificates", "yiwang.accounts")) == {}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="applications.api and bundles.api both define SubmitIn (rename to ApplicationSubmitIn / BundleSubmitIn); "
-    "remove this mark with the rename",
-)
 def test_every_component_name_is_unique_and_the_submit_request_has_its_item_code():
     assert _clashes() == {}
     spec = api.get_openapi_schema()

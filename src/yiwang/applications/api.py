@@ -20,7 +20,7 @@ from yiwang.core.errors import NotFound, ValidationFailed
 router = Router(tags=["applications"])
 
 
-class SubmitIn(Schema):
+class ApplicationSubmitIn(Schema):
     item_code: str
     form_data: dict[str, Any] = {}
 
@@ -81,7 +81,7 @@ def _out(application: Application, actor: str) -> ApplicationOut:
 
 
 @router.post("/", response={201: ApplicationOut})
-def submit(request: AuthedRequest, payload: SubmitIn):
+def submit(request: AuthedRequest, payload: ApplicationSubmitIn):
     """Submit an application. Send an ``Idempotency-Key`` header: a repeat with the same key returns the first."""
     item = ServiceItem.objects.filter(item_code=payload.item_code, status="published").first()
     if item is None:

@@ -30,7 +30,7 @@ class BundleItemOut(Schema):
     depends_on: list[str]
 
 
-class MaterialOut(Schema):
+class BundleMaterialOut(Schema):
     key: str
     name: str
     requirement: str
@@ -45,10 +45,10 @@ class BundleOut(Schema):
     life_event: str
     items: list[BundleItemOut]
     form_schema: dict[str, Any]
-    materials: list[MaterialOut]
+    materials: list[BundleMaterialOut]
 
 
-class SubmitIn(Schema):
+class BundleSubmitIn(Schema):
     form_data: dict[str, Any] = {}
 
 
@@ -120,7 +120,7 @@ def _bundle_out(bundle: Bundle) -> BundleOut:
         ],
         form_schema=merge_forms(items).schema,
         materials=[
-            MaterialOut(
+            BundleMaterialOut(
                 key=m.key,
                 name=m.name,
                 requirement=m.requirement,
@@ -222,7 +222,7 @@ def bundle(request: AuthedRequest, code: str) -> BundleOut:
 
 
 @router.post("/{code}/applications", response={201: BundleApplicationOut})
-def submit(request: AuthedRequest, code: str, payload: SubmitIn):
+def submit(request: AuthedRequest, code: str, payload: BundleSubmitIn):
     """Submit a bundle with its merged form. Send an ``Idempotency-Key`` header: a repeat returns the first."""
     application = services.submit_bundle(
         _published(code),
