@@ -78,3 +78,20 @@ def test_an_official_of_another_department_sees_no_visit_of_this_one(city, clien
     other = Department.objects.create(code="330102-WJW", name="上城区卫生健康局", division=org.shangcheng)
     client.force_login(make_official("stranger", other))
     assert client.get(reverse("regulation:workbench:inspection", args=[visit.code])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_an_official_files_a_case_from_a_visit_and_takes_it_to_a_decision(city, client):
+    from yiwang.regulation.models import EnforcementCase
+
+    drawn(joint_plan(city), city.planner)
+    visit = Inspection.objects.order_by("code").first()
+    client.force_login(city.planner)
+    assert visit.code in client.get(reverse("regulation:workbench:home")).content.decode()
+    response = client.post(
+        reverse("regulation:workbench:cases"),
+        {"uscc": visit.target.code, "origin": "inspection", "inspection": visit.code, "facts": "销售过期食品"},
+    )
+    case = EnforcementCase.objects.get()
+    assert response.status_code == 302 and response.url == reverse("regulation:workbench:case", args=[case.number])
+    assert case.number in client.get(reverse("regulation:workbench:cases")).content.decode()
