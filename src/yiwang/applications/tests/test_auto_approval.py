@@ -7,36 +7,9 @@ import pytest
 from yiwang.applications.lifecycle import State
 from yiwang.applications.models import Application
 from yiwang.applications.services import submit_application
+from yiwang.catalog.tests.factories import RESIDENCE_FORM as FORM
+from yiwang.catalog.tests.factories import RESIDENCE_RULES as RULES
 from yiwang.catalog.validation import publishing_problems
-
-RULES = """
-id: approval.residence-permit
-title: 居住证签发（秒批）
-rules:
-  all:
-    - id: adult
-      fact: person_birth_date
-      op: le
-      value: {years_ago: 16}
-      clause: "《居住证暂行条例》第二条"
-    - id: reason_given
-      fact: form_reason
-      op: in
-      value: ["就业", "就学", "居住"]
-      clause: "《居住证暂行条例》第二条"
-    - id: not_deceased
-      fact: person_is_deceased
-      op: is_false
-      clause: "《中华人民共和国户口登记条例》第八条"
-"""
-FORM = {
-    "type": "object",
-    "required": ["name", "reason"],
-    "properties": {
-        "name": {"type": "string", "title": "姓名", "x-element": "person.name"},
-        "reason": {"type": "string", "title": "申领事由", "enum": ["就业", "就学", "居住", "其他"]},
-    },
-}
 
 
 @pytest.fixture

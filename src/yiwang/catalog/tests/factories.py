@@ -85,3 +85,34 @@ def material(item: ServiceItem, *, name: str, position: int | None = None, **fie
     if position is None:
         position = item.materials.count() + 1
     return MaterialRequirement.objects.create(item=item, position=position, name=name, **fields)
+
+
+#: A 秒批 item of the residence permit (居住证签发): rules over registry and form facts, and its form.
+RESIDENCE_RULES = """
+id: approval.residence-permit
+title: 居住证签发（秒批）
+rules:
+  all:
+    - id: adult
+      fact: person_birth_date
+      op: le
+      value: {years_ago: 16}
+      clause: "《居住证暂行条例》第二条"
+    - id: reason_given
+      fact: form_reason
+      op: in
+      value: ["就业", "就学", "居住"]
+      clause: "《居住证暂行条例》第二条"
+    - id: not_deceased
+      fact: person_is_deceased
+      op: is_false
+      clause: "《中华人民共和国户口登记条例》第八条"
+"""
+RESIDENCE_FORM = {
+    "type": "object",
+    "required": ["name", "reason"],
+    "properties": {
+        "name": {"type": "string", "title": "姓名", "x-element": "person.name"},
+        "reason": {"type": "string", "title": "申领事由", "enum": ["就业", "就学", "居住", "其他"]},
+    },
+}
