@@ -19,13 +19,14 @@ Exit status 0 when every check holds, 1 otherwise. The algorithm is described in
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import struct
 import sys
 from pathlib import Path
 
-ALGORITHM = "yiwang-draw/1"
+ALGORITHM = "yiwang-draw/2"
 CLASSES = "ABCD"
 MIN_OFFICERS = 2
 TWO64 = 1 << 64
@@ -88,19 +89,23 @@ def sm3_hex(data: bytes) -> str:
 
 
 class Stream:
+    """SM3(seed ‖ counter), each digest read as four big-endian 64-bit words in order."""
+
     def __init__(self, seed_hex: str) -> None:
         self.seed = bytes.fromhex(seed_hex)
         self.counter = 0
-        self.buffer: list[int] = []
+        self.words: tuple[int, ...] = ()
+        self.pos = 0
 
     def below(self, m: int) -> int:
         limit = TWO64 - TWO64 % m
         while True:
-            if not self.buffer:
-                digest = sm3(self.seed + self.counter.to_bytes(8, "big"))
-                self.counter += 1
-                self.buffer = [int.from_bytes(digest[i : i + 8], "big") for i in (24, 16, 8, 0)]
-            u = self.buffer.pop()
+            if self.pos == len(self.words):
+                batch = b"".join(sm3(self.seed + (self.counter + i).to_bytes(8, "big")) for i in range(64))
+                self.counter += 64
+                self.words, self.pos = struct.unpack(">256Q", batch), 0
+            u = self.words[self.pos]
+            self.pos += 1
             if u < limit:
                 return u % m
 
@@ -122,6 +127,12 @@ def commitment_of(plan: str, targets: str, officers: str) -> str:
 
 
 def draw(plan: dict, targets: list[list[str]], officers: list[list[str]], seed: str) -> dict:
+    """The draw's result: its counts per task and class, and its visits in roster order."""
+    return draw_indexed(plan, targets, officers, seed)[0]
+
+
+def draw_indexed(plan: dict, targets: list[list[str]], officers: list[list[str]], seed: str) -> tuple[dict, list[int]]:
+    """The result, and the roster row of each visit's object."""
     stream = Stream(seed)
     tasks = plan["tasks"]
     drawn: dict[int, list[int]] = {}
@@ -130,11 +141,16 @@ def draw(plan: dict, targets: list[list[str]], officers: list[list[str]], seed: 
     for t, task in enumerate(tasks):
         prefixes = tuple(task.get("industries") or ())
         if prefixes not in eligible:
-            by_class: dict[str, list[int]] = {c: [] for c in CLASSES}
-            for i, row in enumerate(targets):
-                if row[2] != "1" and (not prefixes or row[3].startswith(prefixes)):
-                    by_class[row[1]].append(i)
-            eligible[prefixes] = by_class
+            if () not in eligible:
+                everyone: dict[str, list[int]] = {c: [] for c in CLASSES}
+                for i, row in enumerate(targets):
+                    if row[2] != "1":
+                        everyone[row[1]].append(i)
+                eligible[()] = everyone
+            if prefixes:
+                eligible[prefixes] = {
+                    c: [i for i in eligible[()][c] if targets[i][3].startswith(prefixes)] for c in CLASSES
+                }
         task_counts = {}
         for klass in CLASSES:
             pool = list(eligible[prefixes][klass])
@@ -162,36 +178,63 @@ def draw(plan: dict, targets: list[list[str]], officers: list[list[str]], seed: 
     def free(o: int, chosen: list[int], related: set[int]) -> bool:
         return o not in related and o not in chosen and not (cap and load[o] >= cap)
 
-    visits = []
+    def greedy(pool: list[int], needed: set[str], start: int, related: set[int]) -> tuple[list[int], set[str]]:
+        picks = []
+        for k in range(len(pool)):
+            if not needed:
+                break
+            o = pool[(start + k) % len(pool)]
+            covers = items_of[o] & needed
+            if covers and o not in related and not (cap and load[o] >= cap):
+                picks.append(o)
+                needed = needed - covers
+        return picks, needed
+
+    # Without a load cap a department's cover from a start is the same for every object it does not recuse.
+    covers_from: dict[tuple[str, tuple[str, ...], int], tuple[list[int], set[str]]] = {}
+    layouts: dict[tuple[int, ...], list[tuple[str, tuple[str, ...], list[int]]]] = {}
+    visits, indices = [], []
     for target in sorted(drawn):
-        departments: dict[str, list[int]] = {}
-        for t in drawn[target]:
-            departments.setdefault(tasks[t]["department"], []).append(t)
+        task_ids = tuple(drawn[target])
+        layout = layouts.get(task_ids)
+        if layout is None:
+            departments: dict[str, list[int]] = {}
+            for t in task_ids:
+                departments.setdefault(tasks[t]["department"], []).append(t)
+            layout = layouts[task_ids] = [
+                (d, tuple(sorted({it["code"] for t in departments[d] for it in tasks[t]["items"]})), departments[d])
+                for d in sorted(departments)
+            ]
         related: set[int] = set()
         for key in targets[target][4].split(","):
-            related |= by_key.get(key, set())
+            if key in by_key:
+                related |= by_key[key]
         chosen: list[int] = []
         parts, problems = [], []
-        for department in sorted(departments):
-            items = sorted({it["code"] for t in departments[department] for it in tasks[t]["items"]})
-            parts.append({"department": department, "items": items, "tasks": departments[department]})
+        for department, items, department_tasks in layout:
+            parts.append({"department": department, "items": list(items), "tasks": department_tasks})
             pool = pools.get(department, [])
-            needed = set(items)
+            missing: set[str] = set(items)
             if pool:
                 start = stream.below(len(pool))
-                for k in range(len(pool)):
-                    o = pool[(start + k) % len(pool)]
-                    if not needed:
-                        break
-                    covers = items_of[o] & needed
-                    if covers and free(o, chosen, related):
-                        chosen.append(o)
-                        load[o] += 1
-                        needed -= covers
-            problems.extend(f"{department}:{code}" for code in sorted(needed))
-        first_pool = pools.get(min(departments), [])
-        if len(chosen) < MIN_OFFICERS and first_pool:
-            start = stream.below(len(first_pool))
+                found = None
+                if not cap:
+                    key3 = (department, items, start)
+                    found = covers_from.get(key3)
+                    if found is None:
+                        found = covers_from[key3] = greedy(pool, set(items), start, set())
+                    if related and not related.isdisjoint(found[0]):
+                        found = None
+                if found is None:
+                    found = greedy(pool, set(items), start, related)
+                chosen.extend(found[0])
+                for o in found[0]:
+                    load[o] += 1
+                missing = found[1]
+            problems.extend(f"{department}:{code}" for code in sorted(missing))
+        first_pool = pools.get(layout[0][0], [])
+        if first_pool:
+            start = stream.below(len(first_pool))  # drawn for every visit, needed or not
             for k in range(len(first_pool)):
                 if len(chosen) >= MIN_OFFICERS:
                     break
@@ -209,7 +252,8 @@ def draw(plan: dict, targets: list[list[str]], officers: list[list[str]], seed: 
                 "unstaffed": problems,
             }
         )
-    return {"counts": counts, "visits": visits}
+        indices.append(target)
+    return {"counts": counts, "visits": visits}, indices
 
 
 def canonical_json(value: object) -> str:
@@ -221,30 +265,35 @@ def verify(folder: Path) -> list[str]:
     read = lambda name: (folder / name).read_bytes().decode("utf-8")  # noqa: E731
     plan_text, targets_text, officers_text = read("plan.json"), read("targets.tsv"), read("officers.tsv")
     randomness = json.loads(read("randomness.json"))
-    published_text = read("result.json")
-    published = json.loads(published_text)
+    published_text = read("result.json").strip()
     failures = []
     commitment = commitment_of(plan_text, targets_text, officers_text)
-    if commitment != randomness.get("commitment") or commitment != published.get("commitment"):
+    if commitment != randomness.get("commitment"):
         failures.append(f"commitment: the files hash to {commitment}, the published commitment differs")
     plan = json.loads(plan_text)
     if plan.get("algorithm") != ALGORITHM:
         return [*failures, f"algorithm: this script runs {ALGORITHM}, the plan names {plan.get('algorithm')}"]
     entropy = canonical_randomness(randomness["source"], randomness["value"])
     seed = sm3_hex(f"yiwang-draw-seed/1\n{commitment}\n{entropy}\n".encode())
-    if seed != published.get("seed"):
-        failures.append(f"seed: the commitment and the randomness give {seed}, the published seed differs")
     targets = [line.split("\t") for line in targets_text.splitlines()]
     officers = [line.split("\t") for line in officers_text.splitlines()]
-    result = draw(plan, targets, officers, seed)
+    result, indices = draw_indexed(plan, targets, officers, seed)
     mine = canonical_json({"algorithm": ALGORITHM, "commitment": commitment, "seed": seed, **result})
-    if mine != published_text.strip():
+    if mine != published_text:
+        # Say what differs: the published commitment, the seed, or the list itself.
+        published = json.loads(published_text)
+        if published.get("commitment") != commitment and not failures:
+            failures.append(f"commitment: the files hash to {commitment}, the published commitment differs")
+        if published.get("seed") != seed:
+            failures.append(f"seed: the commitment and the randomness give {seed}, the published seed differs")
         failures.append("result: re-running the draw gives a different list than the published one")
-    target_keys = {row[0]: set(filter(None, row[4].split(","))) for row in targets}
+        return failures
+    # The published list is the one re-run here: check its recusal and staffing against the rosters themselves.
     officer_keys = {row[0]: set(filter(None, row[3].split(","))) for row in officers}
-    for visit in published.get("visits", []):
+    for visit, index in zip(result["visits"], indices, strict=True):
+        target_keys = set(filter(None, targets[index][4].split(",")))
         for officer in visit["officers"]:
-            if target_keys.get(visit["target"], set()) & officer_keys.get(officer, set()):
+            if target_keys & officer_keys.get(officer, set()):
                 failures.append(f"recusal: officer {officer} is related to {visit['target']}")
         if not visit["unstaffed"] and len(visit["officers"]) < MIN_OFFICERS:
             failures.append(f"officers: {visit['target']} has fewer than {MIN_OFFICERS} officers")
@@ -255,6 +304,7 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__)
         return 2
+    gc.disable()  # hundreds of thousands of small containers, none freed: the cyclic collector only costs time
     failures = verify(Path(argv[1]))
     if failures:
         for failure in failures:

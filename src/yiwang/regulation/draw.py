@@ -19,21 +19,24 @@ objects (roster order; not excluded by the frequency limit; in a targeted indust
 Fisher–Yates shuffle of ⌈m × ratio⌉ picks. An object drawn by several tasks is one visit (综合查一次). Visits in roster
 order get officers per department (departments by code): from a random start, round the department's roster, the
 first officer not related to the object, below the load cap, qualified for an item still uncovered, until every item
-is covered; then, below two officers, any unrelated officer of the first department. ``tools/verify_draw.py``
-re-implements this with the standard library only; the two must agree.
+is covered; then, below two officers, any unrelated officer of the first department, from a start of its own that is
+drawn for every visit (version 2: each visit takes a fixed number of random starts, so all are drawn at once).
+``tools/verify_draw.py`` re-implements this with the standard library only; the two must agree.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
+import struct
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-ALGORITHM = "yiwang-draw/1"
+ALGORITHM = "yiwang-draw/2"
 CLASSES = "ABCD"
 MIN_OFFICERS = 2  # 《行政处罚法》第四十二条：执法人员不得少于两人
 _TWO64 = 1 << 64
@@ -103,29 +106,74 @@ def seed_of(commitment: str, randomness: str) -> str:
 
 
 class RandomStream:
-    """SM3(seed ‖ counter) as a stream of 64-bit integers; ``below(m)`` is unbiased (rejection sampling)."""
+    """SM3(seed ‖ counter) as a stream of 64-bit integers; ``below(m)`` is unbiased (rejection sampling).
+
+    Each digest gives four big-endian 64-bit words in order; digests are made in batches, which changes nothing
+    of the stream's values or order.
+    """
+
+    _BATCH = 64
 
     def __init__(self, seed_hex: str) -> None:
         self._seed = bytes.fromhex(seed_hex)
         self._counter = 0
-        self._buffer: list[int] = []
+        self._buffer: tuple[int, ...] = ()
+        self._pos = 0
 
     def _refill(self) -> None:
-        digest = hashlib.new("sm3", self._seed + self._counter.to_bytes(8, "big")).digest()
-        self._counter += 1
-        self._buffer = [int.from_bytes(digest[i : i + 8], "big") for i in (24, 16, 8, 0)]  # popped from the end
+        seed, first = self._seed, self._counter
+        digests = b"".join(
+            hashlib.new("sm3", seed + c.to_bytes(8, "big")).digest() for c in range(first, first + self._BATCH)
+        )
+        self._counter = first + self._BATCH
+        self._buffer = struct.unpack(f">{4 * self._BATCH}Q", digests)
+        self._pos = 0
 
     def next64(self) -> int:
-        if not self._buffer:
+        if self._pos == len(self._buffer):
             self._refill()
-        return self._buffer.pop()
+        u = self._buffer[self._pos]
+        self._pos += 1
+        return u
 
     def below(self, m: int) -> int:
         limit = _TWO64 - _TWO64 % m
         while True:
-            u = self.next64()
+            if self._pos == len(self._buffer):
+                self._refill()
+            u = self._buffer[self._pos]
+            self._pos += 1
             if u < limit:
                 return u % m
+
+    def belows(self, moduli: Sequence[int]) -> list[int]:
+        """``[self.below(m) for m in moduli]``, computed in bulk when no word is rejected (almost always)."""
+        if not moduli:
+            return []
+        state = (self._counter, self._buffer, self._pos)
+        words = self._words(len(moduli))
+        m = np.asarray(moduli, dtype=np.uint64)
+        remainder = (np.uint64(0) - m) % m  # 2**64 mod m, in uint64 arithmetic
+        rejected = (remainder != 0) & (words >= np.uint64(0) - remainder)
+        if not rejected.any():
+            return (words % m).tolist()
+        self._counter, self._buffer, self._pos = state
+        return [self.below(int(x)) for x in moduli]
+
+    def _words(self, n: int) -> np.ndarray:
+        """The next ``n`` words of the stream as uint64 (consumed)."""
+        head = np.asarray(self._buffer[self._pos : self._pos + n], dtype=np.uint64)
+        self._pos += len(head)
+        missing = n - len(head)
+        if not missing:
+            return head
+        digests = -(-missing // 4)
+        seed, first = self._seed, self._counter
+        raw = b"".join(hashlib.new("sm3", seed + c.to_bytes(8, "big")).digest() for c in range(first, first + digests))
+        self._counter = first + digests
+        tail = np.frombuffer(raw, dtype=">u8").astype(np.uint64)
+        self._buffer, self._pos = tuple(tail[missing:].tolist()), 0
+        return np.concatenate([head, tail[:missing]])
 
 
 @dataclass
@@ -210,8 +258,8 @@ def _sample(eligible: np.ndarray, n: int, stream: RandomStream) -> list[int]:
     """The first ``n`` of a partial Fisher–Yates shuffle of ``eligible`` (consumes ``n`` draws of ``stream``)."""
     pool = eligible.tolist()
     m = len(pool)
-    for k in range(n):
-        j = k + stream.below(m - k)
+    for k, r in enumerate(stream.belows(range(m, m - n, -1))):
+        j = k + r
         pool[k], pool[j] = pool[j], pool[k]
     return pool[:n]
 
@@ -254,72 +302,128 @@ class _Officers:
             for key in data.officer_keys[o]:
                 self.by_key.setdefault(key, []).append(o)
         self.load = [0] * len(data.officer_codes)
+        self.covers: dict[tuple[int, tuple[str, ...], int], tuple[tuple[int, ...], frozenset[str]]] = {}
 
     def related_to(self, target: int) -> set[int]:
+        by_key = self.by_key
         related: set[int] = set()
         for key in self.data.target_keys[target].split(","):
-            related.update(self.by_key.get(key, ()))
+            if key in by_key:
+                related.update(by_key[key])
         return related
 
     def free(self, o: int, chosen: list[int], related: set[int]) -> bool:
         return o not in related and o not in chosen and not (self.cap and self.load[o] >= self.cap)
 
 
-def _cover(
-    officers: _Officers, pool: list[int], needed: set[str], chosen: list[int], related: set[int], stream: RandomStream
-) -> set[str]:
-    start = stream.below(len(pool))
-    for k in range(len(pool)):
-        o = pool[(start + k) % len(pool)]
+def _greedy(
+    officers: _Officers, pool: list[int], needed: set[str], start: int, related: set[int]
+) -> tuple[tuple[int, ...], frozenset[str]]:
+    """From ``start`` round the pool, each officer who covers a still-needed item and is free is taken."""
+    picks: list[int] = []
+    items = officers.data.officer_items
+    cap, load = officers.cap, officers.load
+    size = len(pool)
+    for k in range(size):
         if not needed:
             break
-        covers = officers.data.officer_items[o] & needed
-        if covers and officers.free(o, chosen, related):
-            chosen.append(o)
-            officers.load[o] += 1
+        o = pool[(start + k) % size]
+        covers = items[o] & needed
+        if covers and o not in related and not (cap and load[o] >= cap):
+            picks.append(o)
             needed -= covers
-    return needed
+    return tuple(picks), frozenset(needed)
 
 
-def _top_up(officers: _Officers, pool: list[int], chosen: list[int], related: set[int], stream: RandomStream) -> None:
-    start = stream.below(len(pool))
-    for k in range(len(pool)):
+def _cover(
+    officers: _Officers, pool: list[int], items: tuple[str, ...], start: int, related: set[int]
+) -> tuple[tuple[int, ...], frozenset[str]]:
+    if not officers.cap:
+        # Without a load cap the greedy cover from ``start`` depends only on the pool, the items and the start
+        # (departments' pools are disjoint, so officers chosen for another department never meet here): computed
+        # once and reused. If an officer related to this object is among its picks, it is computed for this object.
+        key = (id(pool), items, start)
+        cached = officers.covers.get(key)
+        if cached is None:
+            cached = officers.covers[key] = _greedy(officers, pool, set(items), start, set())
+        if not related or related.isdisjoint(cached[0]):
+            return cached
+    return _greedy(officers, pool, set(items), start, related)
+
+
+def _top_up(officers: _Officers, pool: list[int], chosen: list[int], related: set[int], start: int) -> None:
+    size = len(pool)
+    for k in range(size):
         if len(chosen) >= MIN_OFFICERS:
             return
-        o = pool[(start + k) % len(pool)]
+        o = pool[(start + k) % size]
         if officers.free(o, chosen, related):
             chosen.append(o)
             officers.load[o] += 1
 
 
+_Layout = tuple[tuple[tuple[str, tuple[str, ...], list[int], list[int] | None], ...], list[int] | None]
+
+
 def _staff(data: DrawInput, drawn: dict[int, list[int]], stream: RandomStream) -> list[dict[str, Any]]:
     tasks: Sequence[dict[str, Any]] = data.plan["tasks"]
     officers = _Officers(data, int(data.plan.get("max_visits_per_officer", 0)))
+    targets = sorted(drawn)
+    # A visit's parts depend only on which tasks drew the object: laid out once per combination. Each visit takes
+    # one random start per department with officers, and one for the top-up from its first department's roster
+    # (taken whether or not it is needed), so every start is known before matching and drawn in one batch.
+    layouts: dict[tuple[int, ...], _Layout] = {}
+    plan_of: list[_Layout] = []
+    moduli: list[int] = []
+    for target in targets:
+        task_ids = tuple(drawn[target])
+        layout = layouts.get(task_ids)
+        if layout is None:
+            by_department: dict[str, list[int]] = {}
+            for t in task_ids:
+                by_department.setdefault(tasks[t]["department"], []).append(t)
+            parts = tuple(
+                (
+                    d,
+                    tuple(sorted({item["code"] for t in by_department[d] for item in tasks[t]["items"]})),
+                    by_department[d],
+                    officers.pools.get(d),
+                )
+                for d in sorted(by_department)
+            )
+            layout = layouts[task_ids] = (parts, parts[0][3])
+        plan_of.append(layout)
+        moduli.extend(len(part[3]) for part in layout[0] if part[3])
+        if layout[1]:
+            moduli.append(len(layout[1]))
+    starts = iter(stream.belows(moduli))
+    codes = data.officer_codes
     visits = []
-    for target in sorted(drawn):
-        by_department: dict[str, list[int]] = {}
-        for t in drawn[target]:
-            by_department.setdefault(tasks[t]["department"], []).append(t)
+    for target, (parts, first_pool) in zip(targets, plan_of, strict=True):
         related = officers.related_to(target)
         chosen: list[int] = []
-        parts: list[dict[str, Any]] = []
         problems: list[str] = []
-        for department in sorted(by_department):
-            items = sorted({item["code"] for t in by_department[department] for item in tasks[t]["items"]})
-            parts.append({"department": department, "items": items, "tasks": by_department[department]})
-            pool = officers.pools.get(department, [])
-            missing = _cover(officers, pool, set(items), chosen, related, stream) if pool else set(items)
-            problems.extend(f"{department}:{code}" for code in sorted(missing))
-        first_pool = officers.pools.get(min(by_department), [])
-        if len(chosen) < MIN_OFFICERS and first_pool:
-            _top_up(officers, first_pool, chosen, related, stream)
+        for department, items, _tasks, pool in parts:
+            if pool:
+                picks, missing = _cover(officers, pool, items, next(starts), related)
+                chosen.extend(picks)
+                for o in picks:
+                    officers.load[o] += 1
+            else:
+                missing = frozenset(items)
+            if missing:
+                problems.extend(f"{department}:{code}" for code in sorted(missing))
+        if first_pool:
+            start = next(starts)
+            if len(chosen) < MIN_OFFICERS:
+                _top_up(officers, first_pool, chosen, related, start)
         if len(chosen) < MIN_OFFICERS:
             problems.append("officers<2")
         visits.append(
             {
                 "target": data.target_codes[target],
-                "parts": parts,
-                "officers": [data.officer_codes[o] for o in chosen],
+                "parts": [{"department": d, "items": list(i), "tasks": list(t)} for d, i, t, _p in parts],
+                "officers": [codes[o] for o in chosen],
                 "unstaffed": problems,
             }
         )
@@ -329,8 +433,16 @@ def _staff(data: DrawInput, drawn: dict[int, list[int]], stream: RandomStream) -
 def run_draw(data: DrawInput, seed: str) -> DrawResult:
     """Draw the objects, merge them into visits and match officers, deterministically from ``seed``."""
     stream = RandomStream(seed)
-    drawn, counts = _draw_objects(data, stream)
-    return DrawResult(visits=_staff(data, drawn, stream), counts=counts)
+    # The draw creates a few hundred thousand small containers and frees none: the cyclic collector would scan
+    # the rosters again and again for nothing (measured: more than half the time at 1M firms).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        drawn, counts = _draw_objects(data, stream)
+        return DrawResult(visits=_staff(data, drawn, stream), counts=counts)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def iter_pairs(result: DrawResult) -> Iterator[tuple[str, str]]:
