@@ -10,6 +10,7 @@ from yiwang.accounts.models import User
 from yiwang.regulation.models import Inspection
 from yiwang.regulation.services import inspections
 from yiwang.regulation.tests.test_draws import drawn, joint_plan
+from yiwang.regulation.tests.test_inspections import fill_all
 
 
 @pytest.mark.django_db
@@ -95,3 +96,22 @@ def test_an_official_files_a_case_from_a_visit_and_takes_it_to_a_decision(city, 
     case = EnforcementCase.objects.get()
     assert response.status_code == 302 and response.url == reverse("regulation:workbench:case", args=[case.number])
     assert case.number in client.get(reverse("regulation:workbench:cases")).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_firms_rating_and_objection_reach_the_officials_page_of_the_visit(city, client):
+    drawn(joint_plan(city), city.planner)
+    visit = Inspection.objects.order_by("code").first()
+    firm = User.objects.create_user(
+        username="firm", password="x", kind="agent", enterprise_uscc=visit.target.entity.uscc
+    )
+    client.force_login(city.planner)
+    url = reverse("regulation:workbench:inspection", args=[visit.code])
+    assert "企业尚未评价" in client.get(url).content.decode()
+    inspections.notify_inspection(visit, actor=city.planner)
+    visit = fill_all(visit)
+    inspections.review_inspection(visit, actor=city.reviewer, approve=True)
+    inspections.rate_inspection(visit, user=firm, score=2, comment="时间过长", objection="检查人员未出示执法证")
+    page = client.get(url).content.decode()
+    assert "评分 2 / 5" in page and "时间过长" in page
+    assert 'id="firm-objection"' in page and "检查人员未出示执法证" in page

@@ -13,7 +13,7 @@ from yiwang.certificates.pdf import qr_svg
 from yiwang.core.errors import DomainError
 from yiwang.registries.models import LegalEntity
 from yiwang.regulation import forms, selectors
-from yiwang.regulation.models import CaseStep, InspectionDraw, Lead, RegulatoryItem
+from yiwang.regulation.models import CaseStep, InspectionDraw, Lead, OfficerRating, RegulatoryItem
 from yiwang.regulation.services import cases, draws, inspections
 
 
@@ -109,6 +109,7 @@ def inspection(request: AuthedRequest, code: str) -> HttpResponse:
             "qr": qr_svg(url, scale=4, title=_("行政行为码")),
             "review_form": review_form,
             "notice": inspections.notice_text(visit),
+            "rating": OfficerRating.objects.filter(inspection=visit).first(),
         },
     )
 
