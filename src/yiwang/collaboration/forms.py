@@ -51,7 +51,7 @@ class InstructionForm(forms.Form):
 
 class ReceiptActionForm(forms.Form):
     receipt = forms.IntegerField(widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=[("acknowledge", _("签收")), ("report", _("反馈"))])
+    action = forms.ChoiceField(choices=[("read", _("已阅")), ("acknowledge", _("签收")), ("report", _("反馈"))])
     report = forms.CharField(label=_("落实情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 

@@ -169,7 +169,8 @@ def _locked(receipt: Receipt) -> Receipt:
 
 
 def mark_read(actor: User, receipt: Receipt) -> Receipt:
-    """The unit opened the instruction (已读); idempotent."""
+    """The unit's liaison confirms having read the instruction (已读): an explicit act (a POST, never a page view),
+    audited with the time; idempotent. Acknowledging (签收) implies it."""
     with transaction.atomic():
         receipt = _locked(receipt)
         _require_answer(actor, receipt)

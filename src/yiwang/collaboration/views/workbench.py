@@ -21,7 +21,7 @@ from yiwang.collaboration.forms import (
     TaskForceForm,
     TaskStateForm,
 )
-from yiwang.collaboration.models import Receipt, Task
+from yiwang.collaboration.models import Task
 from yiwang.core.errors import DomainError
 
 
@@ -76,26 +76,25 @@ def instruction(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @official_required
 def receipts(request: AuthedRequest) -> HttpResponse:
+    """The unit's inbox. Opening it changes nothing: 已读, 签收 and 反馈 are each an explicit, audited POST."""
     mine = selectors.receipts_to_answer(request.user)
     form = ReceiptActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         receipt = get_object_or_404(mine, pk=form.cleaned_data["receipt"])
+        action = form.cleaned_data["action"]
         try:
-            if form.cleaned_data["action"] == "report":
+            if action == "report":
                 services.report_back(request.user, receipt, form.cleaned_data["report"])
+            elif action == "read":
+                services.mark_read(request.user, receipt)
             else:
                 services.acknowledge(request.user, receipt)
         except DomainError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("已签收") if form.cleaned_data["action"] == "acknowledge" else _("已反馈"))
+            messages.success(request, {"read": _("已确认阅读"), "acknowledge": _("已签收")}.get(action, _("已反馈")))
         return redirect("collaboration:workbench:receipts")
-    rows = list(mine[:100])
-    for receipt in rows:
-        if receipt.state == Receipt.State.PENDING:
-            services.mark_read(request.user, receipt)  # opening the list is reading the instruction (已读)
-            receipt.state = Receipt.State.READ
-    return render(request, "collaboration/workbench/receipts.html", {"receipts": rows})
+    return render(request, "collaboration/workbench/receipts.html", {"receipts": list(mine[:100])})
 
 
 @official_required
