@@ -54,7 +54,7 @@ def main() -> None:
     settings.DEBUG = False
     from yiwang.accounts.divisions import load_divisions
     from yiwang.accounts.models import Department, Division
-    from yiwang.collaboration.bulk import db_value, insert_rows
+    from yiwang.core.bulk import db_value, insert_rows
     from yiwang.rules import explain
     from yiwang.supervision.colours import DEFAULT_RULES, FACTS, evaluate_colours, load_colour_rules
     from yiwang.supervision.models import ColourRecord, CurrentColour, Item, Milestone, MonthlyReport

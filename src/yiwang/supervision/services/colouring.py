@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.accounts.permissions import require_acts_for
-from yiwang.collaboration.bulk import db_value, insert_rows
 from yiwang.core.audit import record
+from yiwang.core.bulk import db_value, insert_rows
 from yiwang.core.errors import Conflict, ValidationFailed
 from yiwang.rules import RuleError
 from yiwang.supervision.colours import FACTS, evaluate_colours, load_colour_rules

@@ -1,8 +1,9 @@
-"""Many rows of one model in a few ``executemany`` calls, for the fan-out of an instruction to 30,000 units.
+"""Many rows of one model in a few ``executemany`` calls (an instruction's 30,000 receipts, 50,000 colours).
 
 Django's ``bulk_create`` compiles every value of every row through the field machinery (about 1 ms a row here)
 and, on SQLite, splits the rows into batches of a few dozen; an instruction to a province's villages would spend
-seconds there. The caller prepares each column's value once (:func:`db_value`) and passes plain tuples.
+seconds there. The caller prepares each column's value once (:func:`db_value`) and passes plain tuples. No
+signals, no ``save()``, no model validation: for rows a service has already validated.
 """
 
 from __future__ import annotations
