@@ -149,7 +149,7 @@ def main() -> None:
         )
     bulk_create_s = time.perf_counter() - clock
 
-    from yiwang.collaboration.bulk import db_value, insert_rows
+    from yiwang.core.bulk import db_value, insert_rows
 
     floor_instruction = Instruction.objects.create(
         title="floor",

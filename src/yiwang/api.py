@@ -16,12 +16,14 @@ from yiwang.applications.api import router as applications_router
 from yiwang.bundles.api import router as bundles_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.certificates.api import router as certificates_router
+from yiwang.collaboration.api import router as collaboration_router
 from yiwang.core.errors import DomainError
 from yiwang.policies.api import router as policies_router
 from yiwang.registries.api import router as registries_router
 from yiwang.registries.govstack import router as govstack_router
 from yiwang.regulation.api import router as regulation_router
 from yiwang.sharing.api import router as sharing_router
+from yiwang.supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="Yiwang API",
@@ -100,3 +102,5 @@ api.add_router("/applications", applications_router)
 api.add_router("/bundles", bundles_router)
 api.add_router("/sharing", sharing_router)
 api.add_router("/regulation", regulation_router)
+api.add_router("/collaboration", collaboration_router)
+api.add_router("/supervision", supervision_router)

@@ -7,8 +7,8 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from yiwang.accounts.models import Department
-from yiwang.collaboration.models import OrgUnit, Task
+from yiwang.accounts.models import Department, User
+from yiwang.collaboration.models import Member, OrgUnit, Task
 
 
 class InstructionForm(forms.Form):
@@ -51,7 +51,7 @@ class InstructionForm(forms.Form):
 
 class ReceiptActionForm(forms.Form):
     receipt = forms.IntegerField(widget=forms.HiddenInput)
-    action = forms.ChoiceField(choices=[("acknowledge", _("签收")), ("report", _("反馈"))])
+    action = forms.ChoiceField(choices=[("read", _("已阅")), ("acknowledge", _("签收")), ("report", _("反馈"))])
     report = forms.CharField(label=_("落实情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
@@ -67,3 +67,39 @@ class ProblemForm(forms.Form):
 
 class PublishLeagueForm(forms.Form):
     publish = forms.BooleanField(widget=forms.HiddenInput, initial=True)
+
+
+class TaskForceForm(forms.Form):
+    """成立专班: the lead department, the leader (an official of it) and the goal."""
+
+    name = forms.CharField(label=_("专班名称"), max_length=120)
+    goal = forms.CharField(label=_("工作目标"), widget=forms.Textarea(attrs={"rows": 3}))
+    department = forms.ModelChoiceField(label=_("牵头部门"), queryset=Department.objects.none())
+    leader = forms.ModelChoiceField(label=_("牵头领导"), queryset=User.objects.none())
+
+    def __init__(self, *args, departments=None, leaders=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        department_field, leader_field = self.fields["department"], self.fields["leader"]
+        assert isinstance(department_field, forms.ModelChoiceField) and isinstance(leader_field, forms.ModelChoiceField)
+        department_field.queryset = departments if departments is not None else Department.objects.none()
+        leader_field.queryset = leaders if leaders is not None else User.objects.none()
+        leader_field.label_from_instance = lambda u: f"{u.full_name or u.username}（{u.department or ''}）"  # type: ignore[method-assign,assignment]
+
+
+class MemberForm(forms.Form):
+    name = forms.CharField(label=_("姓名"), max_length=64)
+    department = forms.ModelChoiceField(label=_("所在部门"), queryset=Department.objects.all(), required=False)
+    is_expert = forms.BooleanField(label=_("外部专家"), required=False)
+    duty = forms.CharField(label=_("职责"), max_length=120, required=False)
+
+
+class AssignTaskForm(forms.Form):
+    title = forms.CharField(label=_("任务"), max_length=200)
+    owner = forms.ModelChoiceField(label=_("责任人"), queryset=Member.objects.none())
+    working_days = forms.IntegerField(label=_("时限（工作日）"), min_value=1, max_value=250, initial=10)
+
+    def __init__(self, *args, task_force=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ModelChoiceField)
+        owner_field.queryset = task_force.members.all() if task_force is not None else Member.objects.none()

@@ -40,6 +40,7 @@ __all__ = [
     "inbox",
     "mark_read",
     "notify",
+    "notify_many",
     "retry_delay",
     "unread_count",
 ]
@@ -47,6 +48,14 @@ __all__ = [
 logger = logging.getLogger("yiwang.notify")
 PORTAL = Notification.Channel.PORTAL
 PENDING = Notification.State.PENDING
+
+
+def _check(channels: tuple[str, ...], url: str) -> None:
+    unknown = set(channels) - ({PORTAL} | (configured_channels() & set(Notification.Channel.values)))
+    if unknown or not channels:
+        raise ValueError(f"unknown notification channels {sorted(unknown)!r}; see YIWANG_NOTIFY_CHANNELS")
+    if url and not (url.startswith(("https://", "http://")) or (url.startswith("/") and not url.startswith("//"))):
+        raise ValueError("url must be a path on this site or an http(s) address")
 
 
 def notify(
@@ -65,13 +74,9 @@ def notify(
     returns the existing rows and sends nothing twice. ``obj`` records which object the message is about.
     """
     channels = tuple(dict.fromkeys(channels))
-    unknown = set(channels) - ({PORTAL} | (configured_channels() & set(Notification.Channel.values)))
-    if unknown or not channels:
-        raise ValueError(f"unknown notification channels {sorted(unknown)!r}; see YIWANG_NOTIFY_CHANNELS")
+    _check(channels, url)
     if not dedupe_key or len(dedupe_key) > 200:
         raise ValueError("dedupe_key must name the business event in 1 to 200 characters")
-    if url and not (url.startswith(("https://", "http://")) or (url.startswith("/") and not url.startswith("//"))):
-        raise ValueError("url must be a path on this site or an http(s) address")
     now = timezone.now()
     common: dict[str, Any] = {
         "recipient_id": user.pk,
@@ -99,6 +104,64 @@ def notify(
     if any(row.state == PENDING for row in saved):
         transaction.on_commit(_enqueue_delivery, using=using, robust=True)
     return saved
+
+
+_MANY_FIELDS = (
+    "recipient",
+    "channel",
+    "subject",
+    "body",
+    "url",
+    "dedupe_key",
+    "created_at",
+    "object_type",
+    "object_id",
+    "state",
+    "attempts",
+    "sent_at",
+    "next_attempt_at",
+    "last_error",
+)
+
+
+def notify_many(
+    recipients: Iterable[tuple[int, str]],
+    subject: str,
+    body: str,
+    *,
+    url: str = "",
+    channels: Iterable[str] = ("portal",),
+    obj: models.Model | None = None,
+) -> int:
+    """:func:`notify` for many recipients at once: each ``(user id, dedupe key)`` gets the rows ``notify`` would
+    write (portal sent, other channels pending, a repeated event skipped), in a few bulk inserts in the caller's
+    transaction, and delivery is enqueued once it commits. Returns the rows offered (skipped duplicates included).
+
+    For fan-outs (an instruction to 30,000 units) where one ``notify`` per recipient would dominate the time.
+    """
+    from yiwang.core.bulk import db_value, insert_rows
+
+    channels = tuple(dict.fromkeys(channels))
+    _check(channels, url)
+    now = timezone.now()
+    at = db_value(Notification, "created_at", now)
+    common = (subject[:200], body, url)
+    where = (obj._meta.label_lower if obj is not None else "", str(obj.pk)[:64] if obj is not None else "")
+    shapes = [
+        (channel, Notification.State.SENT.value, at, None) if channel == PORTAL else (channel, PENDING.value, None, at)
+        for channel in channels
+    ]
+    rows = []
+    for user_id, dedupe_key in recipients:
+        if not dedupe_key or len(dedupe_key) > 200:
+            raise ValueError("dedupe_key must name the business event in 1 to 200 characters")
+        for channel, state, sent_at, next_attempt_at in shapes:
+            rows.append((user_id, channel, *common, dedupe_key, at, *where, state, 0, sent_at, next_attempt_at, ""))
+    # ON CONFLICT DO NOTHING, as notify(): a repeated event is skipped without aborting the caller's transaction.
+    insert_rows(Notification, _MANY_FIELDS, rows, ignore_conflicts=True)
+    if rows and any(channel != PORTAL for channel in channels):
+        transaction.on_commit(_enqueue_delivery, using=router.db_for_write(Notification), robust=True)
+    return len(rows)
 
 
 def _enqueue_delivery() -> None:

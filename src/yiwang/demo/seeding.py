@@ -135,6 +135,7 @@ def seed_demo_city(
     clock = time.perf_counter()
     report.notes.extend(seed_services(city_code=city_code, logins=report.logins))
     report.logins.extend(_seed_regulation(city_code))
+    report.logins.extend(_seed_collaboration(city_code))
     report.seconds["services"] = time.perf_counter() - clock
     report.seconds["total"] = time.perf_counter() - started
     return report
@@ -144,6 +145,14 @@ def _seed_regulation(city_code: str) -> list[DemoLogin]:
     from yiwang.demo.regulation import ensure_demo_regulation
 
     return ensure_demo_regulation(city_code=city_code)
+
+
+def _seed_collaboration(city_code: str) -> list[DemoLogin]:
+    """一网协同 and 督查督办: the organisation tree, instructions, a task force, supervised items in three colours."""
+    from yiwang.demo.collaboration import ensure_demo_collaboration
+    from yiwang.demo.supervision import ensure_demo_supervision
+
+    return [*ensure_demo_collaboration(city_code=city_code), *ensure_demo_supervision(city_code=city_code)]
 
 
 def _probe(generator: CityGenerator, persons: int) -> list[PersonRecord]:

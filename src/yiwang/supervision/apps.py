@@ -11,4 +11,5 @@ class SupervisionConfig(AppConfig):
     workbench_menu = (
         MenuEntry("supervision:workbench:dashboard", _("督查督办"), order=63),
         MenuEntry("supervision:workbench:rules", _("三色规则"), order=64),
+        MenuEntry("supervision:workbench:reports", _("周报月报"), order=65),
     )

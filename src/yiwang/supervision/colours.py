@@ -96,33 +96,54 @@ def load_colour_rules(text: str) -> ColourRules:
 
 @dataclass
 class Evaluation:
-    """Colours of n items: ``colour[i]`` in green/yellow/red, the leaf ids that held, the flags raised."""
+    """Colours of n items: ``colour[i]`` in green/yellow/red; for each leaf condition of the red and yellow rules
+    the rows where it held *and* gave the colour, and for each flag the rows it was raised on (boolean masks)."""
 
-    colour: list[str]
-    held: list[list[str]]
-    flags: list[list[str]]
+    colour: np.ndarray
+    held_masks: dict[str, np.ndarray]  # leaf policy id -> rows where it held for its colour
+    flag_masks: dict[str, np.ndarray]  # flag id -> rows flagged
+
+    def held(self, row: int) -> list[str]:
+        return [pid for pid, mask in self.held_masks.items() if mask[row]]
+
+    def flags(self, row: int) -> list[str]:
+        return [key for key, mask in self.flag_masks.items() if mask[row]]
+
+    def keys(self, names: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
+        """Per row, the held leaves (as ``names[pid]``) and the flags, comma-joined, in rule order (vectorised)."""
+        return _joined(self.held_masks, names, len(self.colour)), _joined(
+            self.flag_masks, {k: k for k in self.flag_masks}, len(self.colour)
+        )
+
+
+def _joined(masks: dict[str, np.ndarray], names: dict[str, str], n: int) -> np.ndarray:
+    out = np.full(n, "", dtype=object)
+    for pid, mask in masks.items():
+        if not mask.any():
+            continue
+        prefix = np.where(out[mask] == "", "", ",")
+        out[mask] = out[mask] + prefix + names[pid]
+    return out
 
 
 def evaluate_colours(rules: ColourRules, columns: dict[str, Any], n: int, as_of: dt.date) -> Evaluation:
-    """Evaluate every item (the fact ``columns``, numpy arrays with NaN or -1 for missing) in one engine pass."""
-    colour = np.array(["green"] * n, dtype=object)
-    held: list[list[str]] = [[] for _ in range(n)]
-    flags: list[list[str]] = [[] for _ in range(n)]
+    """Evaluate every item (the fact ``columns``, numpy arrays with NaN or masked for missing) in one engine pass."""
+    colour = np.full(n, "green", dtype=object)
     if n == 0:
-        return Evaluation([], [], [])
+        return Evaluation(colour, {}, {})
     matcher = Matcher(rules.policies(), FACTS, as_of=as_of)
     matcher.load(FactTable.from_columns(FACTS, columns))
-    yellow = matcher.eligible("yellow")
-    red = matcher.eligible("red")
-    colour[yellow] = "yellow"
-    colour[red] = "red"
-    for pid, (owner, _leaf) in rules.leaves.items():
-        if owner.startswith("flag."):
-            continue
-        for row in matcher.eligible(pid):
-            if colour[row] == owner:
-                held[row].append(pid)
-    for key in rules.flags:
-        for row in matcher.eligible(key):
-            flags[row].append(key)
-    return Evaluation(list(colour), held, flags)
+
+    def mask(policy_id: str) -> np.ndarray:
+        out = np.zeros(n, bool)
+        out[matcher.eligible(policy_id)] = True
+        return out
+
+    colour[mask("yellow")] = "yellow"
+    colour[mask("red")] = "red"
+    held = {
+        pid: mask(pid) & (colour == owner)
+        for pid, (owner, _leaf) in rules.leaves.items()
+        if not owner.startswith("flag.")
+    }
+    return Evaluation(colour, held, {key: mask(key) for key in rules.flags})

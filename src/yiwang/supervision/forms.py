@@ -41,3 +41,12 @@ class RulesForm(forms.Form):
         label=_("三色规则（YAML）"), widget=forms.Textarea(attrs={"rows": 24, "class": "font-monospace"})
     )
     note = forms.CharField(label=_("修订说明"), max_length=200)
+
+
+class PeriodicReportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("报告类型"), choices=[("weekly", _("周报")), ("monthly", _("月报"))])
+    day = forms.DateField(
+        label=_("报告期内任一天"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("生成该日所在周或月的报告"),
+    )

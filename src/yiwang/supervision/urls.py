@@ -10,5 +10,7 @@ workbench_patterns = [
     path("import/", workbench.import_reports, name="import"),
     path("export.xlsx", workbench.export_xlsx, name="export_xlsx"),
     path("export.pdf", workbench.export_pdf, name="export_pdf"),
+    path("reports/", workbench.reports, name="reports"),
+    path("reports/<int:pk>/", workbench.report, name="report"),
 ]
 urlpatterns = [path("workbench/supervision/", include((workbench_patterns, "workbench")))]

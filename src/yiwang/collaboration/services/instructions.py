@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, User
 from yiwang.accounts.permissions import acts_for, require_acts_for
-from yiwang.collaboration.bulk import db_value, insert_rows
 from yiwang.collaboration.models import Instruction, OrgUnit, Receipt
-from yiwang.collaboration.notices import notify_many
 from yiwang.core.audit import record
+from yiwang.core.bulk import db_value, insert_rows
 from yiwang.core.crypto import sm3_hex
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.models import AuditEntry
+from yiwang.core.notify import notify_many
 from yiwang.core.workdays import WorkingDays
 
 __all__ = [
@@ -169,7 +169,8 @@ def _locked(receipt: Receipt) -> Receipt:
 
 
 def mark_read(actor: User, receipt: Receipt) -> Receipt:
-    """The unit opened the instruction (已读); idempotent."""
+    """The unit's liaison confirms having read the instruction (已读): an explicit act (a POST, never a page view),
+    audited with the time; idempotent. Acknowledging (签收) implies it."""
     with transaction.atomic():
         receipt = _locked(receipt)
         _require_answer(actor, receipt)

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.accounts.models import Department, User
 from yiwang.accounts.permissions import acts_for, require_acts_for
 from yiwang.collaboration.models import LeagueTable, Meeting, Member, Task, TaskForce
-from yiwang.collaboration.notices import notify_many
 from yiwang.core.audit import record
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
+from yiwang.core.notify import notify_many
 from yiwang.core.workdays import WorkingDays
 
 __all__ = [

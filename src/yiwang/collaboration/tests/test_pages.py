@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from yiwang.collaboration.models import Instruction, Receipt
 from yiwang.collaboration.tests.factories import PASSWORD
+from yiwang.core.models import AuditEntry
 
 
 def test_an_official_sends_to_a_district_and_a_village_acknowledges_on_its_page(client, org, tree, sender):
@@ -35,7 +36,13 @@ def test_an_official_sends_to_a_district_and_a_village_acknowledges_on_its_page(
     inbox = client.get(reverse("collaboration:workbench:receipts"))
     assert "森林防火" in inbox.content.decode()
     receipt = Receipt.objects.get(instruction=instruction, unit=village)
-    assert receipt.state == Receipt.State.READ  # opening the list is reading it
+    assert receipt.state == Receipt.State.PENDING  # opening the list reads nothing on the unit's behalf
+    assert not AuditEntry.objects.filter(action="collaboration.receipt.read").exists()
+    client.post(reverse("collaboration:workbench:receipts"), {"receipt": receipt.pk, "action": "read"})
+    receipt.refresh_from_db()
+    assert receipt.state == Receipt.State.READ and receipt.read_at is not None
+    entry = AuditEntry.objects.get(action="collaboration.receipt.read")
+    assert entry.object_id == str(receipt.pk) and entry.actor_id == village.liaison.pk
     client.post(reverse("collaboration:workbench:receipts"), {"receipt": receipt.pk, "action": "acknowledge"})
     receipt.refresh_from_db()
     assert receipt.state == Receipt.State.ACKNOWLEDGED

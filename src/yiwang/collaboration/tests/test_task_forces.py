@@ -93,3 +93,42 @@ def test_the_league_table_ranks_departments_by_tasks_done_on_time(force):
     assert LeagueTable.objects.get().rows == published.rows
     with pytest.raises(Conflict):
         publish_league_table(actor=leader, task_force=task_force, as_of=date(2026, 3, 10))
+
+
+def test_an_official_sets_up_a_task_force_on_its_page_and_assigns_a_task(client, org, make_official, calendar):
+    from django.urls import reverse
+
+    from yiwang.collaboration.models import Task, TaskForce
+    from yiwang.collaboration.tests.factories import PASSWORD
+
+    lead = make_official("tf-lead", org.xihu_samr)
+    client.login(username=lead.username, password=PASSWORD)
+    page = client.get(reverse("collaboration:workbench:task_force_create"))
+    assert page.status_code == 200 and org.xihu_samr.name in page.content.decode()
+    empty = client.post(
+        reverse("collaboration:workbench:task_force_create"),
+        {"name": "", "goal": "x", "department": org.xihu_samr.pk, "leader": lead.pk},
+    )
+    assert empty.status_code == 200 and not TaskForce.objects.exists()
+    other = client.post(
+        reverse("collaboration:workbench:task_force_create"),
+        {"name": "越权专班", "goal": "x", "department": org.shangcheng_samr.pk, "leader": lead.pk},
+    )
+    assert other.status_code == 200 and not TaskForce.objects.exists()  # not a department the official acts for
+    response = client.post(
+        reverse("collaboration:workbench:task_force_create"),
+        {
+            "name": "食品安全攻坚专班",
+            "goal": "年内完成校园食堂全覆盖检查",
+            "department": org.xihu_samr.pk,
+            "leader": lead.pk,
+        },
+    )
+    force = TaskForce.objects.get()
+    assert response.status_code == 302 and force.leader == lead and force.members.count() == 1
+    board = reverse("collaboration:workbench:task_force", args=[force.pk])
+    client.post(board, {"member-name": "王专家", "member-is_expert": "on", "member-duty": "食品检测"})
+    expert = force.members.get(is_expert=True)
+    client.post(board, {"task-title": "制定检查清单", "task-owner": expert.pk, "task-working_days": 5})
+    task = Task.objects.get()
+    assert task.owner == expert and task.task_force == force

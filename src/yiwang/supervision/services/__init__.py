@@ -22,6 +22,7 @@ from yiwang.supervision.services.rectification import (
     reject_rectification,
     submit_rectification,
 )
+from yiwang.supervision.services.reports import generate_periodic_report, report_period
 
 __all__ = [
     "REPORT_COLUMNS",
@@ -31,12 +32,14 @@ __all__ = [
     "create_item",
     "describe_reason",
     "escalate_overdue_orders",
+    "generate_periodic_report",
     "import_reports_excel",
     "issue_rectification",
     "item_facts",
     "publish_colour_rules",
     "recompute_colours",
     "reject_rectification",
+    "report_period",
     "rules_in_force",
     "submit_rectification",
     "submit_report",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,10 +14,19 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.accounts.permissions import acts_for
+from yiwang.accounts.scopes import user_scopes
 from yiwang.core.errors import DomainError
 from yiwang.supervision import exports, selectors, services
-from yiwang.supervision.forms import EvidenceForm, ExcelImportForm, IssueOrderForm, ReportForm, ReviewForm, RulesForm
-from yiwang.supervision.models import ColourRuleSet, Item
+from yiwang.supervision.forms import (
+    EvidenceForm,
+    ExcelImportForm,
+    IssueOrderForm,
+    PeriodicReportForm,
+    ReportForm,
+    ReviewForm,
+    RulesForm,
+)
+from yiwang.supervision.models import ColourRuleSet, Item, PeriodicReport
 
 
 def _filtered(request: AuthedRequest):
@@ -204,3 +214,46 @@ def export_pdf(request: AuthedRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="supervision.pdf"'
     return response
+
+
+def _require_city_supervisor(request: AuthedRequest) -> None:
+    """Periodic reports cover the whole city: officials with a city-wide scope (or administrators) see them."""
+    if not request.user.is_administrator and not any(len(s.division_prefix) <= 4 for s in user_scopes(request.user)):
+        raise PermissionDenied
+
+
+@official_required
+def reports(request: AuthedRequest) -> HttpResponse:
+    _require_city_supervisor(request)
+    form = PeriodicReportForm(request.POST or None, initial={"kind": "weekly", "day": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.generate_periodic_report(kind=form.cleaned_data["kind"], day=form.cleaned_data["day"])
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("已生成%(report)s") % {"report": report})
+            return redirect("supervision:workbench:report", report.pk)
+    listing = PeriodicReport.objects.all()[:60]
+    return render(request, "supervision/workbench/reports.html", {"form": form, "reports": listing})
+
+
+@official_required
+def report(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require_city_supervisor(request)
+    found = PeriodicReport.objects.filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    fmt = request.GET.get("format", "")
+    if fmt in ("pdf", "xlsx"):
+        name = f"supervision-{found.kind}-{found.period_start:%Y%m%d}.{fmt}"
+        if fmt == "pdf":
+            response = HttpResponse(exports.periodic_report_pdf(found), content_type="application/pdf")
+        else:
+            response = HttpResponse(
+                exports.periodic_report_xlsx(found),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "supervision/workbench/report.html", {"report": found, "body": found.body})

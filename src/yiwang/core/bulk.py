@@ -1,8 +1,9 @@
-"""Many rows of one model in a few ``executemany`` calls, for the fan-out of an instruction to 30,000 units.
+"""Many rows of one model in a few ``executemany`` calls (an instruction's 30,000 receipts, 50,000 colours).
 
 Django's ``bulk_create`` compiles every value of every row through the field machinery (about 1 ms a row here)
 and, on SQLite, splits the rows into batches of a few dozen; an instruction to a province's villages would spend
-seconds there. The caller prepares each column's value once (:func:`db_value`) and passes plain tuples.
+seconds there. The caller prepares each column's value once (:func:`db_value`) and passes plain tuples. No
+signals, no ``save()``, no model validation: for rows a service has already validated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 
 from django.db import connections, models, router
 
-__all__ = ["db_value", "insert_rows"]
+__all__ = ["db_value", "insert_rows", "upsert_rows"]
 
 CHUNK = 5000
 
@@ -44,6 +45,33 @@ def insert_rows(
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608
     if ignore_conflicts:
         sql += " ON CONFLICT DO NOTHING"
+    chunk: list[Sequence[Any]] = []
+    with connection.cursor() as cursor:
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) == CHUNK:
+                cursor.executemany(sql, chunk)
+                chunk = []
+        if chunk:
+            cursor.executemany(sql, chunk)
+
+
+def upsert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]], *, conflict: Sequence[str]
+) -> None:
+    """INSERT ``rows`` into ``model``'s table, or UPDATE the other ``fields`` of the row whose ``conflict`` columns
+    (a unique key) match: ``INSERT … ON CONFLICT (…) DO UPDATE SET col = excluded.col`` (PostgreSQL, SQLite ≥ 3.24)."""
+    using = router.db_for_write(model)
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    columns = [quote(_column(model, name)) for name in fields]
+    keys = [quote(_column(model, name)) for name in conflict]
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in keys)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) VALUES ({marks}) "  # noqa: S608
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
     chunk: list[Sequence[Any]] = []
     with connection.cursor() as cursor:
         for row in rows:
