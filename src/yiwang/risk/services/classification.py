@@ -129,3 +129,42 @@ def reproduce_score(score: RiskScore) -> dict[str, Any]:
     """Recompute a stored score from its stored inputs and its run's model version (it must agree)."""
     params = engine.ModelParams.from_dict(score.run.model.parameters)
     return engine.reproduce(config(), params, score.explanation["inputs"], as_of=score.run.rated_on)
+
+
+def shown_value(value: Any, unit: str) -> str:
+    if value is None:
+        return str(_("无数据"))
+    if value is True:
+        return str(_("是"))
+    if value is False:
+        return str(_("否"))
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return f"{value}{unit}"
+
+
+def readable(explanation: dict[str, Any]) -> dict[str, Any]:
+    """A stored explanation with every fact named by its Chinese label and shown with its unit, for pages."""
+    schema = config().schema
+
+    def label(name: str) -> str:
+        return schema[name].label if name in schema else name
+
+    def unit(name: str) -> str:
+        return schema[name].unit if name in schema else ""
+
+    indicators = [
+        {**ind, "facts": [{"label": label(f), "value": shown_value(v, unit(f))} for f, v in ind["facts"].items()]}
+        for ind in explanation["indicators"]
+    ]
+    factors = [
+        {**f, "label": label(f["feature"]), "shown": shown_value(f["value"], unit(f["feature"]))}
+        for f in explanation["model"]["factors"]
+    ]
+    return {
+        **explanation,
+        "indicators": indicators,
+        "hit_indicators": [i for i in indicators if i["hit"]],
+        "factors": sorted(factors, key=lambda f: -abs(f["contribution"])),
+        "probability_pct": round(100 * explanation["model"]["probability"], 1),
+    }

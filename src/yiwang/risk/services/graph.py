@@ -91,12 +91,22 @@ def neighbourhood(entity: LegalEntity) -> dict[str, Any]:
             if e.pk in firms:
                 links.append({"source": firm_node(e.pk), "target": aid, "label": _("住所")})
     firm_node(entity.pk)
+    firms_of: dict[int, set[int]] = defaultdict(set)
+    for firm_pk, person_pk, _h, _label, _name in all_roles:
+        if person_pk is not None:
+            firms_of[person_pk].add(firm_pk)
+    persons = [
+        {"name": mask_name(name), "role": label, "firms": len(firms_of[person_pk])}
+        for firm_pk, person_pk, _h, label, name in roles
+        if person_pk is not None
+    ]
     table = [{"firm": firms[pk], "risk_class": classes.get(pk, "")} for pk in linked_ids if pk in firms]
     return {
         "nodes": list(nodes.values()),
         "links": links,
         "categories": [{"name": _("本企业")}, {"name": _("关联企业")}, {"name": _("人员")}, {"name": _("住所")}],
         "table": table,
+        "persons": persons,
         "same_address": len(same_address),
     }
 
