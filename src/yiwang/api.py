@@ -22,6 +22,7 @@ from yiwang.policies.api import router as policies_router
 from yiwang.registries.api import router as registries_router
 from yiwang.registries.govstack import router as govstack_router
 from yiwang.regulation.api import router as regulation_router
+from yiwang.risk.api import router as risk_router
 from yiwang.sharing.api import router as sharing_router
 from yiwang.supervision.api import router as supervision_router
 
@@ -104,3 +105,4 @@ api.add_router("/sharing", sharing_router)
 api.add_router("/regulation", regulation_router)
 api.add_router("/collaboration", collaboration_router)
 api.add_router("/supervision", supervision_router)
+api.add_router("/risk", risk_router)

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yiwang.regulation",
     "yiwang.collaboration",
     "yiwang.supervision",
+    "yiwang.risk",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("yiwang.bundles.urls")),
     path("", include("yiwang.policies.urls")),
     path("", include("yiwang.regulation.urls")),
+    path("", include("yiwang.risk.urls")),
     path("", include("yiwang.collaboration.urls")),
     path("", include("yiwang.sharing.urls")),
     path("", include("yiwang.supervision.urls")),

@@ -7,6 +7,7 @@ regulation) rates. Records are append-only: a correction is a new record, the hi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import transaction
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.accounts.models import Department, User
 from yiwang.accounts.permissions import acts_for
 from yiwang.core import audit
+from yiwang.core.crypto import sm3_hex
 from yiwang.core.errors import ValidationFailed
 from yiwang.registries.elements import element_for
 from yiwang.registries.models import CreditRating, CreditRecord, LegalEntity
@@ -118,3 +120,50 @@ def current_risk_class_expression(entity_ref: str = "pk") -> Subquery:
     """
     latest = CreditRating.objects.filter(entity=OuterRef(entity_ref)).order_by("-rated_on", "-pk")
     return Subquery(latest.values("risk_class")[:1])
+
+
+@transaction.atomic
+def rate_entities(
+    ratings: Sequence[tuple[int, str]],
+    *,
+    rated_on: date,
+    department: Department,
+    actor: User,
+    model_version: str,
+) -> int:
+    """Bulk form of :func:`rate_entity` for a classification run: ``(entity pk, class)`` pairs as of ``rated_on``.
+
+    The same checks (the authoritative source, the actor's scope over every division rated, valid classes), one
+    ledger entry for the batch carrying the SM3 digest of the sorted pairs, so the batch can be verified.
+    """
+    element = element_for("credit", "risk_class")
+    if element is not None and element.source_kind != department.kind:
+        raise NotAuthoritative(
+            format_lazy(_("{department}不是信用风险分类的权威来源部门，不能评定"), department=department.name),
+            field="risk_class",
+        )
+    if any(klass not in CreditRating.RiskClass.values for _pk, klass in ratings):
+        raise ValidationFailed(_("信用风险分类应为 A、B、C 或 D"), field="risk_class")
+    pks = [pk for pk, _klass in ratings]
+    for division in LegalEntity.objects.filter(pk__in=pks).values_list("division_id", flat=True).distinct():
+        if not acts_for(actor, department, division=division):
+            raise NotAuthoritative(_("只能以本部门名义记录信用信息"), field="department")
+    CreditRating.objects.bulk_create(
+        [
+            CreditRating(
+                entity_id=pk, risk_class=klass, rated_on=rated_on, department=department, model_version=model_version
+            )
+            for pk, klass in ratings
+        ],
+        batch_size=2000,
+    )
+    digest = sm3_hex("\n".join(f"{pk}:{klass}" for pk, klass in sorted(ratings)).encode())
+    audit.record(
+        "registry.credit.rate_batch",
+        actor=actor,
+        object_type="registries.creditrating",
+        object_id=rated_on.isoformat(),
+        object_repr=model_version,
+        data={"count": len(ratings), "model_version": model_version, "sm3": digest},
+    )
+    return len(ratings)
