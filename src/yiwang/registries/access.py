@@ -7,7 +7,7 @@ whose scope covers the person's division. Each unmasked read is written to the a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
@@ -17,20 +17,13 @@ from yiwang.accounts.models import User
 from yiwang.accounts.scopes import has_scoped_permission, in_scope
 from yiwang.core import audit
 from yiwang.core.errors import NotFound, PermissionDenied, ValidationFailed
+from yiwang.registries import masking
 from yiwang.registries.elements import element_for
-from yiwang.registries.masking import mask_address, mask_id_number, mask_name, mask_phone
-from yiwang.registries.models import DataElement, Person
+from yiwang.registries.models import Person
 
 UNMASK_PERMISSION = "registries.unmask_person"
 MIN_PURPOSE_LENGTH = 4
 
-_MASKS: dict[str, Callable[[str], str]] = {
-    DataElement.Mask.ID_NUMBER: mask_id_number,
-    DataElement.Mask.PHONE: mask_phone,
-    DataElement.Mask.NAME: mask_name,
-    DataElement.Mask.ADDRESS: mask_address,
-    DataElement.Mask.FULL: lambda value: "*" * len(value),
-}
 PERSON_FIELDS = [
     "id_number",
     "name",
@@ -49,10 +42,20 @@ def _value(person: Person, field: str) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def mask_value(registry: str, field: str, value: Any) -> Any:
+def rule_for(registry: str, field: str) -> str:
+    """The masking rule of one registry field: its data element's (``DataElement.mask``); none if unlisted."""
     element = element_for(registry, field)
-    mask = _MASKS.get(element.mask) if element else None
-    return mask(value) if mask and isinstance(value, str) and value else value
+    return element.mask if element else masking.NONE
+
+
+def mask_value(registry: str, field: str, value: Any) -> Any:
+    """One registry field masked by its element's rule (a view of one field: a list column, an API attribute)."""
+    return masking.mask(rule_for(registry, field), value)
+
+
+def mask_record(registry: str, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Several fields of one record masked as one view (``masking.mask_view``): pages, exports, API, GovStack."""
+    return masking.mask_view((name, rule_for(registry, name), value) for name, value in values.items())
 
 
 def can_unmask(user: User, person: Person) -> bool:
@@ -74,7 +77,7 @@ def read_person(user: User, person: Person, *, purpose: str = "", own: bool = Fa
         raise NotFound(_("未找到该人员"), field="person")
     purpose = purpose.strip()
     if not purpose:
-        return {field: mask_value("person", field, _value(person, field)) for field in PERSON_FIELDS}
+        return mask_record("person", {field: _value(person, field) for field in PERSON_FIELDS})
     if len(purpose) < MIN_PURPOSE_LENGTH:
         raise ValidationFailed(
             _("查看未脱敏信息须写明具体用途（至少 4 个字）"), field="purpose", code="purpose_too_short"

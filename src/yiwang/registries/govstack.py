@@ -21,10 +21,9 @@ from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.identifiers import normalize_identifier
 from yiwang.core.keys import index_of
-from yiwang.registries.access import PERSON_FIELDS, read_person
+from yiwang.registries.access import PERSON_FIELDS, mask_value, read_person
 from yiwang.registries.elements import element_value
 from yiwang.registries.importing import ENTITY_COLUMNS
-from yiwang.registries.masking import mask_name
 from yiwang.registries.models import LegalEntity, Person
 from yiwang.registries.selectors import entities_for, persons_for
 from yiwang.registries.services import create_record, update_record
@@ -88,7 +87,7 @@ def _content(request: AuthedRequest, record: Any, purpose: str = "") -> dict[str
     for name in ENTITY_FIELDS:
         value = element_value(record, name)  # a coded reference by its code, the representative by name
         if name == "legal_representative":
-            out[name] = mask_name(value)
+            out[name] = mask_value("entity", name, value)
         else:
             out[name] = (
                 value.isoformat() if hasattr(value, "isoformat") else (str(value) if value is not None else None)

@@ -29,7 +29,7 @@ from yiwang.core import audit
 from yiwang.core.errors import DomainError, PermissionDenied, ValidationFailed
 from yiwang.core.identifiers import validate_id_number, validate_uscc
 from yiwang.core.keys import index_of
-from yiwang.registries.access import mask_value
+from yiwang.registries.access import mask_record, mask_value
 from yiwang.registries.models import DataElement, Industry, LegalEntity, Person, RecordVersion
 from yiwang.registries.services import snapshot
 
@@ -511,7 +511,8 @@ def export_persons_csv(user: User, queryset: Iterable[Person]) -> str:
     count = 0
     for p in queryset:
         values = {"division": p.division_id, "birth_date": p.birth_date.isoformat()}
-        writer.writerow([mask_value("person", c, values.get(c, getattr(p, c, ""))) for c in PERSON_COLUMNS])
+        row = mask_record("person", {c: values.get(c, getattr(p, c, "")) for c in PERSON_COLUMNS})
+        writer.writerow([row[c] for c in PERSON_COLUMNS])
         count += 1
     audit.record("registry.person.export", actor=user, object_type="registries.person", data={"rows": count})
     return out.getvalue()

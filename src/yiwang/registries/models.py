@@ -156,6 +156,7 @@ class DataElement(models.Model):
         PHONE = "phone", _("手机号码")
         NAME = "name", _("姓名")
         ADDRESS = "address", _("地址")
+        MONTH = "month", _("日期到月")
         FULL = "full", _("全部遮蔽")
 
     code = models.CharField(_("数据元编码"), max_length=64, unique=True)
