@@ -25,6 +25,7 @@ from yiwang.registries.access import PERSON_FIELDS, mask_value, read_person
 from yiwang.registries.elements import element_value
 from yiwang.registries.importing import ENTITY_COLUMNS
 from yiwang.registries.models import LegalEntity, Person
+from yiwang.registries.purposes import decode_header
 from yiwang.registries.selectors import entities_for, persons_for
 from yiwang.registries.services import create_record, update_record
 
@@ -115,8 +116,13 @@ def _department(request: AuthedRequest) -> Any:
     return request.user.department
 
 
+def _purpose(request: HttpRequest) -> str:
+    """The declared purpose of ``X-Purpose``, decoded as UTF-8 (percent-encoded, RFC 8187 or raw bytes)."""
+    return decode_header(request.headers.get("X-Purpose", ""))
+
+
 def _reason(request: HttpRequest) -> str:
-    return request.headers.get("X-Reason", "") or _("经 GovStack 接口写入")
+    return decode_header(request.headers.get("X-Reason", ""), "X-Reason") or _("经 GovStack 接口写入")
 
 
 @router.get("/data/{registryname}/{versionnumber}")
@@ -155,7 +161,7 @@ def read(request: AuthedRequest, registryname: str, versionnumber: str, body: Go
     record = _filter(_scoped(request, registryname), registryname, body.query.content).first()
     if record is None:
         raise NotFound(_("未找到记录"), field="query")
-    return {"content": _content(request, record, request.headers.get("X-Purpose", ""))}
+    return {"content": _content(request, record, _purpose(request))}
 
 
 @router.post("/data/{registryname}/{versionnumber}/create")
@@ -252,7 +258,7 @@ def read_value(
         record = entities_for(request.user).filter(uscc=normalize_identifier(record_id)).first()
     if record is None:
         raise NotFound(_("未找到记录"), field="ID")
-    content = _content(request, record, request.headers.get("X-Purpose", ""))
+    content = _content(request, record, _purpose(request))
     if field not in content:
         raise NotFound(_("未知字段：%(fields)s") % {"fields": field}, field="field")
     return {"value": content[field]}

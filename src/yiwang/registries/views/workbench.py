@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.forms import add_domain_error, errors_text
-from yiwang.registries.access import PERSON_FIELDS, can_unmask, mask_value, read_person
+from yiwang.registries.access import PERSON_FIELDS, can_unmask, declarable_purposes, mask_value, read_person
 from yiwang.registries.credit import current_rating
 from yiwang.registries.forms import ResolveDiscrepancyForm, UnmaskForm
 from yiwang.registries.importing import export_entities_csv, export_persons_csv
@@ -70,8 +70,9 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = persons_for(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
-    form = UnmaskForm(request.POST if request.method == "POST" else None)
-    purpose = form.cleaned_data["purpose"] if form.is_bound and form.is_valid() else ""
+    purposes = declarable_purposes(request.user, person)
+    form = UnmaskForm(request.POST if request.method == "POST" else None, purposes=purposes)
+    purpose = form.declaration() if form.is_bound and form.is_valid() else ""
     try:
         data = read_person(request.user, person, purpose=purpose)
     except NotFound as exc:
@@ -86,7 +87,8 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "unmasked": bool(purpose) and not error,
         "can_unmask": can_unmask(request.user, person),
         "error": error,
-        "purpose": purpose,
+        "purpose": form.shown(purposes) if purpose and not error else "",
+        "purposes": purposes,
         "versions": history(person),
     }
     template = "registries/workbench/_person_card.html" if request.htmx else "registries/workbench/person_detail.html"  # type: ignore[attr-defined]
