@@ -17,7 +17,9 @@ class UnmaskForm(forms.Form):
 
     def __init__(self, *args: Any, purposes: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["purpose"].choices = [("", _("请选择")), *((p.code, p.name) for p in purposes)]
+        field = self.fields["purpose"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("请选择")), *((p.code, p.name) for p in purposes)]
 
     def declaration(self) -> str:
         """The declaration ``read_person`` takes: the purpose's code, then the supplement after a colon."""
