@@ -148,6 +148,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login hardening: this many failed attempts for one account within the window lock it for the window.
 YIWANG_LOGIN_MAX_FAILURES = int(os.environ.get("YIWANG_LOGIN_MAX_FAILURES", "5"))
 YIWANG_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("YIWANG_LOGIN_LOCKOUT_MINUTES", "15"))
+# ... and at most this many failed attempts from one client address (IPv6: one /64) in each window of minutes
+# (password spraying over many accounts); behind reverse proxies, say how many so X-Forwarded-For is read right.
+YIWANG_LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("YIWANG_LOGIN_MAX_FAILURES_PER_ADDRESS", "30"))
+YIWANG_LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("YIWANG_LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
+YIWANG_TRUSTED_PROXY_COUNT = int(os.environ.get("YIWANG_TRUSTED_PROXY_COUNT", "0"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

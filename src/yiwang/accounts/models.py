@@ -204,3 +204,23 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.name})"
+
+
+class LoginThrottle(models.Model):
+    """Failed (or in-flight) password logins from one client address in one fixed window (``accounts.throttle``).
+
+    A row per (address, window start); ``failures`` is raised with a conditional UPDATE before the password is
+    checked, so that parallel attempts can never exceed the limit.
+    """
+
+    address = models.CharField(_("客户端地址"), max_length=64)
+    window_start = models.DateTimeField(_("时间窗起点"))
+    failures = models.PositiveIntegerField(_("失败次数"), default=0)
+
+    class Meta:
+        verbose_name = _("登录限流")
+        verbose_name_plural = _("登录限流")
+        constraints = [models.UniqueConstraint(fields=["address", "window_start"], name="uniq_login_throttle")]
+
+    def __str__(self) -> str:
+        return f"{self.address} @ {self.window_start:%Y-%m-%d %H:%M}"

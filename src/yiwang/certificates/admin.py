@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from yiwang.certificates.models import Certificate, CertificateType, IssuerKey
+from yiwang.certificates.models import Certificate, CertificateType, IssuerKey, Revocation
 
 
 @admin.register(CertificateType)
@@ -45,3 +45,9 @@ class CertificateAdmin(_ReadOnlyAdmin):
     list_filter = ["cert_type", "status"]
     search_fields = ["number"]  # not holder data: looking up a person's certificates is done in scope, audited
     date_hierarchy = "issued_at"
+
+
+@admin.register(Revocation)
+class RevocationAdmin(_ReadOnlyAdmin):
+    list_display = ["certificate", "revoked_at", "issuer_key", "revoked_by"]
+    search_fields = ["certificate__number"]

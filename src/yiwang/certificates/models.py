@@ -218,3 +218,54 @@ class Certificate(models.Model):
         ]
         rows += [(name, value) for name, value in self.content.items() if name not in properties]
         return rows
+
+
+class Revocation(models.Model):
+    """The signed record of a certificate's revocation (注销记录): SM2-signed by the issuing department's key.
+
+    The certificate's ``status`` column is a convenience; verification trusts this record (and the audit ledger),
+    so one SQL UPDATE of the status cannot bring a revoked certificate back. The signed bytes bind the record to
+    its certificate (number and signature), the time, the reason and the key: a record copied to another
+    certificate, or edited, no longer verifies.
+    """
+
+    certificate = models.OneToOneField(
+        Certificate, verbose_name=_("电子证照"), on_delete=models.PROTECT, related_name="revocation"
+    )
+    revoked_at = models.DateTimeField(_("注销时间"))
+    reason = models.TextField(_("注销原因"))
+    signed_at = models.DateTimeField(_("签名时间"))
+    issuer_key = models.ForeignKey(
+        IssuerKey, verbose_name=_("签章密钥"), to_field="key_id", on_delete=models.PROTECT, related_name="+"
+    )
+    signature = models.CharField(_("SM2 签名"), max_length=128)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("注销人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("注销记录")
+        verbose_name_plural = _("注销记录")
+
+    def __str__(self) -> str:
+        return f"{self.certificate_id}"
+
+    def canonical_bytes(self, certificate: Certificate) -> bytes:
+        """The signed bytes: sorted-key JSON of the certificate's number and signature, the time, reason and key."""
+        document = {
+            "v": CANONICAL_FORMAT,
+            "kind": "revocation",
+            "number": certificate.number,
+            "certificate_signature": certificate.signature,
+            "revoked_at": self.revoked_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "signed_at": self.signed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "reason": self.reason,
+            "key_id": self.issuer_key_id,
+        }
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return text.encode("utf-8")

@@ -28,6 +28,7 @@ from yiwang.certificates.models import (
     CertificateType,
     HolderKind,
     IssuerKey,
+    Revocation,
 )
 from yiwang.certificates.schema import check_schema, validate_content
 from yiwang.core import audit
@@ -36,8 +37,11 @@ from yiwang.core.crypto import InvalidToken, sm2_generate_keypair, sm2_sign, sm2
 from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.identifiers import normalize_identifier, validate_id_number, validate_uscc
 from yiwang.core.keys import index_of
+from yiwang.core.models import AuditEntry
 
 __all__ = [
+    "VerificationCheck",
+    "VerificationPart",
     "VerificationResult",
     "VerificationStatus",
     "certificates_of",
@@ -218,24 +222,49 @@ def issue_certificate(
     return cert
 
 
+def _readable(cert: Certificate) -> bool:
+    """Whether the row's encrypted holder code decrypts (a row loaded with ``defer("holder_id")``)."""
+    try:
+        cert.holder_id  # noqa: B018 - deferred: decrypts this one row now
+    except InvalidToken:
+        return False
+    return True
+
+
 @transaction.atomic
 def revoke_certificate(cert: Certificate, *, reason: str, actor: User) -> Certificate:
-    """Revoke a certificate (注销). Only its issuing department or an administrator may, and only with a reason."""
-    locked = Certificate.objects.select_for_update(of=("self",)).select_related("department").filter(pk=cert.pk).first()
+    """Revoke a certificate (注销) with a signed revocation record. Only its issuing department or an
+    administrator may, only with a reason, and only a certificate whose row is intact."""
+    rows = Certificate.objects.select_for_update(of=("self",)).select_related("department").defer("holder_id")
+    locked = rows.filter(pk=cert.pk).first()
     if locked is None:
         raise NotFound(_("未找到该电子证照"), field="number")
     require_acts_for(actor, locked.department, message=_("只有发证部门的工作人员可以注销该证照"))
     reason = (reason or "").strip()
     if not reason:
         raise ValidationFailed(_("请填写注销原因"), field="reason", code="required")
-    if locked.status == Certificate.Status.REVOKED:
+    if not _readable(locked):
+        raise Conflict(
+            _("该证照的数据已损坏（持证主体代码无法解密），不能注销；请由系统管理员从备份恢复该证照后再办理"),
+            field="number",
+            code="certificate_damaged",
+        )
+    if locked.status == Certificate.Status.REVOKED or Revocation.objects.filter(certificate=locked).exists():
         revoked_on = f"{timezone.localtime(locked.revoked_at):%Y-%m-%d}" if locked.revoked_at else ""
         raise Conflict(_("该证照已于 %(date)s 注销") % {"date": revoked_on})
+    _lock_department(locked.department)
+    now = _now_seconds()
+    key = current_issuer_key(locked.department, actor=actor, now=now)
+    record = Revocation(
+        certificate=locked, revoked_at=now, reason=reason, signed_at=now, issuer_key=key, revoked_by=actor
+    )
+    record.signature = sm2_sign(key.private_key, record.canonical_bytes(locked))
+    record.save()
     locked.status = Certificate.Status.REVOKED
-    locked.revoked_at = _now_seconds()
+    locked.revoked_at = now
     locked.revocation_reason = reason
     locked.save(update_fields=["status", "revoked_at", "revocation_reason"])
-    audit.record("certificate.revoke", actor=actor, obj=locked, reason=reason)
+    audit.record("certificate.revoke", actor=actor, obj=locked, reason=reason, data={"key_id": key.key_id})
     cert.status, cert.revoked_at, cert.revocation_reason = locked.status, locked.revoked_at, locked.revocation_reason
     return locked
 
@@ -253,14 +282,36 @@ class VerificationStatus(models.TextChoices):
     NOT_FOUND = "not_found", _("未找到")
 
 
+class VerificationPart(models.TextChoices):
+    """The parts of a verification, in the order they are checked; a result names the first that failed."""
+
+    TAMPERING = "tampering", _("数据完整")
+    SIGNATURE = "signature", _("发证签名")
+    REVOCATION = "revocation", _("注销状态")
+    EXPIRY = "expiry", _("有效期")
+
+
+@dataclass(frozen=True)
+class VerificationCheck:
+    part: VerificationPart
+    passed: bool
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return str(self.part.label)
+
+
 @dataclass(frozen=True)
 class VerificationResult:
-    """What a relying party needs: the status, a sentence in the reader's language, and the certificate if trusted."""
+    """What a relying party needs: the status, a sentence in the reader's language, and the certificate if trusted;
+    ``checks`` says which parts were checked and ``failed`` which one failed (None when valid or not found)."""
 
     number: str
     status: VerificationStatus
     message: str
     certificate: Certificate | None = None  # None when not found or tampered: its data must not be shown as fact
+    checks: tuple[VerificationCheck, ...] = ()
 
     @property
     def is_valid(self) -> bool:
@@ -269,6 +320,10 @@ class VerificationResult:
     @property
     def label(self) -> str:
         return str(self.status.label)
+
+    @property
+    def failed(self) -> VerificationPart | None:
+        return next((c.part for c in self.checks if not c.passed), None)
 
 
 def _signature_holds(cert: Certificate) -> bool:
@@ -281,8 +336,46 @@ def _signature_holds(cert: Certificate) -> bool:
     )
 
 
+def _revocation_holds(cert: Certificate, record: Revocation) -> bool:
+    """The revocation record is signed by a key of the certificate's department, in force when it signed."""
+    key = IssuerKey.objects.defer("private_key").filter(key_id=record.issuer_key_id).first()
+    return (
+        key is not None
+        and key.department_id == cert.department_id
+        and key.was_valid_at(record.signed_at)
+        and sm2_verify(key.public_key, record.canonical_bytes(cert), record.signature)
+    )
+
+
+def _ledger_revoked(cert: Certificate) -> bool:
+    """The audit ledger (hash-chained, with signed checkpoints) holds a revocation of this certificate."""
+    return AuditEntry.objects.filter(
+        action="certificate.revoke", object_type=cert._meta.label_lower, object_id=str(cert.pk)
+    ).exists()
+
+
+def _revocation_check(cert: Certificate) -> tuple[VerificationCheck, VerificationStatus | None]:
+    """The revocation part: a signed record decides; a revocation the ledger or the row shows without one is
+    tampering (a deleted or never-signed record), never "valid"."""
+    record = Revocation.objects.filter(certificate_id=cert.pk).first()
+    part = VerificationPart.REVOCATION
+    if record is not None:
+        if not _revocation_holds(cert, record):
+            detail = gettext("注销记录与发证部门的签名不符，可能已被篡改。")
+            return VerificationCheck(part, False, detail), VerificationStatus.TAMPERED
+        cert.revoked_at, cert.revocation_reason = record.revoked_at, record.reason  # the signed values win
+        date_text = f"{timezone.localtime(record.revoked_at):%Y-%m-%d}"
+        detail = gettext("发证部门已签名注销（%(date)s）。") % {"date": date_text}
+        return VerificationCheck(part, False, detail), VerificationStatus.REVOKED
+    if _ledger_revoked(cert) or cert.status == Certificate.Status.REVOKED:
+        detail = gettext("审计账本或证照状态显示已注销，但签名的注销记录缺失，数据可能已被篡改。")
+        return VerificationCheck(part, False, detail), VerificationStatus.TAMPERED
+    return VerificationCheck(part, True, gettext("未注销。")), None
+
+
 def verify_certificate(number_or_cert: str | Certificate) -> VerificationResult:
-    """Check a certificate (核验) from its database row: signature first, then revocation, then expiry."""
+    """Check a certificate (核验) from its database row, part by part: the row is intact, the issuer's signature
+    holds, no signed revocation (nor one in the ledger), within validity. The first part that fails decides."""
     rows = Certificate.objects.select_related("cert_type", "department")
     if isinstance(number_or_cert, Certificate):  # re-read: the row is what counts, not the object in memory
         number, rows = number_or_cert.number, rows.filter(pk=number_or_cert.pk)
@@ -290,30 +383,43 @@ def verify_certificate(number_or_cert: str | Certificate) -> VerificationResult:
         number = normalize_identifier(number_or_cert or "")
         rows = rows.filter(number=number)
     tampered = gettext("该电子证照的数据与发证部门的签名不符，可能已被篡改，请勿采信，并向发证部门核实。")
-    try:
-        cert = rows.first()
-    except InvalidToken:  # an encrypted column was overwritten in the database
-        return VerificationResult(number, VerificationStatus.TAMPERED, tampered)
+    cert = rows.defer("holder_id").first()
     if cert is None:
         return VerificationResult(
             number,
             VerificationStatus.NOT_FOUND,
             gettext("未找到编号为 %(number)s 的电子证照，请核对编号。") % {"number": number},
         )
+    checks: list[VerificationCheck] = []
+    if not _readable(cert):  # an encrypted column was overwritten in the database
+        checks.append(VerificationCheck(VerificationPart.TAMPERING, False, gettext("证照数据无法解密，已损坏。")))
+        return VerificationResult(cert.number, VerificationStatus.TAMPERED, tampered, None, tuple(checks))
+    checks.append(VerificationCheck(VerificationPart.TAMPERING, True, gettext("证照数据可以完整读取。")))
     if not _signature_holds(cert):
-        return VerificationResult(cert.number, VerificationStatus.TAMPERED, tampered)
+        checks.append(VerificationCheck(VerificationPart.SIGNATURE, False, gettext("SM2 签名核验未通过。")))
+        return VerificationResult(cert.number, VerificationStatus.TAMPERED, tampered, None, tuple(checks))
+    checks.append(VerificationCheck(VerificationPart.SIGNATURE, True, gettext("SM2 签名核验通过。")))
+    revocation, outcome = _revocation_check(cert)
+    checks.append(revocation)
     details = {"type": cert.cert_type.name, "department": cert.department.name}
-    if cert.status == Certificate.Status.REVOKED:
+    if outcome == VerificationStatus.TAMPERED:
+        message = gettext("该电子证照的注销状态无法核实，可能已被篡改，请勿采信，并向发证部门核实。")
+        return VerificationResult(cert.number, outcome, message, None, tuple(checks))
+    if outcome == VerificationStatus.REVOKED:
         details["date"] = f"{timezone.localtime(cert.revoked_at):%Y-%m-%d}" if cert.revoked_at else ""
         message = gettext("该%(type)s已由%(department)s于 %(date)s 注销，不再有效。") % details
-        return VerificationResult(cert.number, VerificationStatus.REVOKED, message, cert)
+        return VerificationResult(cert.number, VerificationStatus.REVOKED, message, cert, tuple(checks))
     if cert.is_expired():
         details["date"] = f"{cert.valid_until:%Y-%m-%d}"
+        checks.append(
+            VerificationCheck(VerificationPart.EXPIRY, False, gettext("有效期已于 %(date)s 届满。") % details)
+        )
         message = gettext("该%(type)s的有效期已于 %(date)s 届满，不再有效。") % details
-        return VerificationResult(cert.number, VerificationStatus.EXPIRED, message, cert)
+        return VerificationResult(cert.number, VerificationStatus.EXPIRED, message, cert, tuple(checks))
     details["until"] = f"{cert.valid_until:%Y-%m-%d}" if cert.valid_until else gettext("长期")
+    checks.append(VerificationCheck(VerificationPart.EXPIRY, True, gettext("在有效期内（至 %(until)s）。") % details))
     message = gettext("该%(type)s由%(department)s签发，签名核验通过，真实有效（有效期至：%(until)s）。") % details
-    return VerificationResult(cert.number, VerificationStatus.VALID, message, cert)
+    return VerificationResult(cert.number, VerificationStatus.VALID, message, cert, tuple(checks))
 
 
 def verification_path(number: str) -> str:

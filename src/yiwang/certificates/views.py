@@ -13,7 +13,7 @@ from yiwang.certificates.models import HolderKind
 from yiwang.certificates.pdf import qr_svg, render_certificate_pdf
 from yiwang.core import audit
 from yiwang.core.errors import NotFound
-from yiwang.registries.masking import mask_id_number, mask_name
+from yiwang.registries import masking
 
 
 def verification_url(request: HttpRequest, number: str) -> str:
@@ -35,7 +35,10 @@ def _render_verification(request: HttpRequest, number: str) -> HttpResponse:
         if cert.cert_type.holder_kind == HolderKind.ENTERPRISE:  # public anyway (企业信用信息公示)
             masked_holder = f"{cert.holder_name}（{cert.holder_id}）"
         else:
-            masked_holder = f"{mask_name(cert.holder_name)}（{mask_id_number(cert.holder_id)}）"
+            shown = masking.mask_view(
+                [("name", masking.NAME, cert.holder_name), ("id", masking.ID_NUMBER, cert.holder_id)]
+            )
+            masked_holder = f"{shown['name']}（{shown['id']}）"
     status = 404 if result is not None and result.status == services.VerificationStatus.NOT_FOUND else 200
     return render(
         request,

@@ -12,8 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import NotFound
-from yiwang.registries.access import read_person
-from yiwang.registries.masking import mask_id_number, mask_name
+from yiwang.registries.access import mask_value, read_person
 from yiwang.registries.models import LegalEntity, Person
 from yiwang.registries.selectors import entities_for, persons_for
 
@@ -43,7 +42,7 @@ class EntityOut(Schema):
 
     @staticmethod
     def resolve_legal_representative_name(obj: LegalEntity) -> str:
-        return mask_name(obj.legal_representative.name)
+        return str(mask_value("entity", "legal_representative", obj.legal_representative.name))
 
 
 class PersonOut(Schema):
@@ -54,11 +53,11 @@ class PersonOut(Schema):
 
     @staticmethod
     def resolve_id_number(obj: Person) -> str:
-        return mask_id_number(obj.id_number)
+        return str(mask_value("person", "id_number", obj.id_number))
 
     @staticmethod
     def resolve_name(obj: Person) -> str:
-        return mask_name(obj.name)
+        return str(mask_value("person", "name", obj.name))
 
 
 @router.get("/entities", response=list[EntityOut])

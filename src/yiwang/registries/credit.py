@@ -22,12 +22,13 @@ from yiwang.core.crypto import sm3_hex
 from yiwang.core.errors import ValidationFailed
 from yiwang.registries.elements import element_for
 from yiwang.registries.models import CreditRating, CreditRecord, LegalEntity
-from yiwang.registries.services import NotAuthoritative
+from yiwang.registries.services import REGISTRY_WRITE_ROLES, NotAuthoritative
 
 
 def _acting_department(actor: User, department: Department, entity: LegalEntity) -> None:
-    """The actor holds a role in ``department`` whose scope covers the entity's division."""
-    if not acts_for(actor, department, division=entity.division_id):
+    """The actor holds a writing role in ``department`` whose scope covers the entity's division (not merely
+    ``User.department``: the role assignment decides, as for every registry write)."""
+    if not acts_for(actor, department, division=entity.division_id, roles=REGISTRY_WRITE_ROLES):
         raise NotAuthoritative(_("只能以本部门名义记录信用信息"), field="department")
 
 

@@ -21,11 +21,11 @@ from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from yiwang.core.identifiers import normalize_identifier
 from yiwang.core.keys import index_of
-from yiwang.registries.access import PERSON_FIELDS, read_person
+from yiwang.registries.access import PERSON_FIELDS, mask_value, read_person
 from yiwang.registries.elements import element_value
 from yiwang.registries.importing import ENTITY_COLUMNS
-from yiwang.registries.masking import mask_name
 from yiwang.registries.models import LegalEntity, Person
+from yiwang.registries.purposes import decode_header
 from yiwang.registries.selectors import entities_for, persons_for
 from yiwang.registries.services import create_record, update_record
 
@@ -88,7 +88,7 @@ def _content(request: AuthedRequest, record: Any, purpose: str = "") -> dict[str
     for name in ENTITY_FIELDS:
         value = element_value(record, name)  # a coded reference by its code, the representative by name
         if name == "legal_representative":
-            out[name] = mask_name(value)
+            out[name] = mask_value("entity", name, value)
         else:
             out[name] = (
                 value.isoformat() if hasattr(value, "isoformat") else (str(value) if value is not None else None)
@@ -116,8 +116,13 @@ def _department(request: AuthedRequest) -> Any:
     return request.user.department
 
 
+def _purpose(request: HttpRequest) -> str:
+    """The declared purpose of ``X-Purpose``, decoded as UTF-8 (percent-encoded, RFC 8187 or raw bytes)."""
+    return decode_header(request.headers.get("X-Purpose", ""))
+
+
 def _reason(request: HttpRequest) -> str:
-    return request.headers.get("X-Reason", "") or _("经 GovStack 接口写入")
+    return decode_header(request.headers.get("X-Reason", ""), "X-Reason") or _("经 GovStack 接口写入")
 
 
 @router.get("/data/{registryname}/{versionnumber}")
@@ -156,7 +161,7 @@ def read(request: AuthedRequest, registryname: str, versionnumber: str, body: Go
     record = _filter(_scoped(request, registryname), registryname, body.query.content).first()
     if record is None:
         raise NotFound(_("未找到记录"), field="query")
-    return {"content": _content(request, record, request.headers.get("X-Purpose", ""))}
+    return {"content": _content(request, record, _purpose(request))}
 
 
 @router.post("/data/{registryname}/{versionnumber}/create")
@@ -253,7 +258,7 @@ def read_value(
         record = entities_for(request.user).filter(uscc=normalize_identifier(record_id)).first()
     if record is None:
         raise NotFound(_("未找到记录"), field="ID")
-    content = _content(request, record, request.headers.get("X-Purpose", ""))
+    content = _content(request, record, _purpose(request))
     if field not in content:
         raise NotFound(_("未知字段：%(fields)s") % {"fields": field}, field="field")
     return {"value": content[field]}

@@ -12,7 +12,7 @@ import codecs
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -24,14 +24,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import Department, Division, User
-from yiwang.accounts.permissions import acts_for
+from yiwang.accounts.permissions import covered_divisions
+from yiwang.accounts.scopes import user_scopes
 from yiwang.core import audit
 from yiwang.core.errors import DomainError, PermissionDenied, ValidationFailed
 from yiwang.core.identifiers import validate_id_number, validate_uscc
 from yiwang.core.keys import index_of
-from yiwang.registries.access import mask_value
+from yiwang.registries.access import mask_record, mask_value
 from yiwang.registries.models import DataElement, Industry, LegalEntity, Person, RecordVersion
-from yiwang.registries.services import snapshot
+from yiwang.registries.services import REGISTRY_WRITE_ROLES, snapshot
 
 BATCH = 5000
 MAX_REPORTED_ERRORS = 10_000
@@ -247,15 +248,24 @@ class _Row:
             return ""
 
 
-def _parse_person(row: _Row, divisions: set[str]) -> Person | None:
+def _check_division(row: _Row, code: str, divisions: set[str], covers: Callable[[str], bool]) -> None:
+    """The row's division exists and lies in the importer's scope (role × department × division)."""
+    if not code:
+        return
+    if code not in divisions:
+        row.fail("division", _("行政区划代码不存在：%(code)s") % {"code": code})
+    elif not covers(code):
+        row.fail("division", _("行政区划不在您的管辖范围内：%(code)s") % {"code": code})
+
+
+def _parse_person(row: _Row, divisions: set[str], covers: Callable[[str], bool]) -> Person | None:
     before = row.error_count
     id_number = row.identifier("id_number", validate_id_number)
     name = row.text("name", 64)
     gender = row.choice("gender", Person.Gender.values)
     birth = row.date("birth_date")
     division = row.text("division", 12)
-    if division and division not in divisions:
-        row.fail("division", _("行政区划代码不存在：%(code)s") % {"code": division})
+    _check_division(row, division, divisions, covers)
     if id_number and birth and id_number[6:14] != birth.strftime("%Y%m%d"):
         row.fail("birth_date", _("出生日期与公民身份号码不一致"))
     if id_number and gender and ("M" if int(id_number[16]) % 2 else "F") != gender:
@@ -279,7 +289,9 @@ def _parse_person(row: _Row, divisions: set[str]) -> Person | None:
     )
 
 
-def _parse_entity(row: _Row, divisions: set[str], industries: set[str]) -> dict[str, Any] | None:
+def _parse_entity(
+    row: _Row, divisions: set[str], industries: set[str], covers: Callable[[str], bool]
+) -> dict[str, Any] | None:
     before = row.error_count
     values: dict[str, Any] = {
         "uscc": row.identifier("uscc", validate_uscc),
@@ -296,20 +308,25 @@ def _parse_entity(row: _Row, divisions: set[str], industries: set[str]) -> dict[
         "headcount": row.number("headcount", integer=True, required=False),
         "annual_revenue": row.number("annual_revenue", required=False),
     }
-    if values["division_id"] and values["division_id"] not in divisions:
-        row.fail("division", _("行政区划代码不存在：%(code)s") % {"code": values["division_id"]})
+    _check_division(row, values["division_id"], divisions, covers)
     return values if row.error_count == before else None
 
 
 # --- importing ---------------------------------------------------------------------------------------------------
 
 
-def _check_importer(registry: str, actor: User, department: Department | None) -> None:
+def _check_importer(registry: str, actor: User, department: Department | None) -> Callable[[str], bool]:
+    """The importer may import into this registry; returns which divisions they may write (role × scope)."""
     if actor.is_administrator:
-        return
+        return lambda code: True
     source = DataElement.objects.filter(registry=registry).values_list("source_kind", flat=True).first()
-    if department is None or department.kind != source or not acts_for(actor, department):
+    if (
+        department is None
+        or department.kind != source
+        or not any(s.department_id == department.pk and s.role_code in REGISTRY_WRITE_ROLES for s in user_scopes(actor))
+    ):
         raise PermissionDenied(_("只有基础库的权威来源部门或系统管理员可以批量导入"), field="department")
+    return covered_divisions(actor, department, roles=REGISTRY_WRITE_ROLES)
 
 
 def _changed_fields(old: Any, new: Any, names: list[str]) -> list[str]:
@@ -322,14 +339,14 @@ def import_persons(path: Path, *, actor: User, department: Department | None = N
     Two passes over the file keep memory flat at any size: the first validates every row (and finds duplicate
     ID numbers), the second writes in batches inside one transaction.
     """
-    _check_importer(DataElement.Registry.PERSON, actor, department)
+    covers = _check_importer(DataElement.Registry.PERSON, actor, department)
     report = ImportReport(registry="person")
     divisions = set(Division.objects.values_list("code", flat=True))
     seen: dict[str, int] = {}
     for line, raw in enumerate(read_rows(path), start=2):
         report.rows += 1
         row = _Row(line, raw, report)
-        person = _parse_person(row, divisions)
+        person = _parse_person(row, divisions, covers)
         if person is None:
             continue
         if person.id_number in seen:
@@ -340,15 +357,15 @@ def import_persons(path: Path, *, actor: User, department: Department | None = N
         raise ImportRejected(report)
     del seen
     with transaction.atomic():
-        batch: list[Person] = []
+        batch: list[tuple[int, Person]] = []
         for line, raw in enumerate(read_rows(path), start=2):
-            person = _parse_person(_Row(line, raw, ImportReport("persons")), divisions)
+            person = _parse_person(_Row(line, raw, ImportReport("persons")), divisions, covers)
             assert person is not None  # validated in the first pass
-            batch.append(person)
+            batch.append((line, person))
             if len(batch) >= BATCH:
-                _write_persons(batch, report, actor, department, reason)
+                _write_persons(batch, report, actor, department, reason, covers)
                 batch = []
-        _write_persons(batch, report, actor, department, reason)
+        _write_persons(batch, report, actor, department, reason, covers)
         audit.record(
             "registry.person.import",
             actor=actor,
@@ -363,10 +380,19 @@ _PERSON_FIELDS = ["name", "gender", "birth_date", "ethnicity", "division_id", "a
 
 
 def _write_persons(
-    chunk: list[Person], report: ImportReport, actor: User, department: Department | None, reason: str
+    chunk: list[tuple[int, Person]],
+    report: ImportReport,
+    actor: User,
+    department: Department | None,
+    reason: str,
+    covers: Callable[[str], bool],
 ) -> None:
-    rows = {index_of(p.id_number): p for p in chunk}
-    _upsert(Person, "id_number_index", rows, _PERSON_FIELDS, report, actor, department, reason, key=lambda p: str(p.pk))
+    rows = {index_of(p.id_number): p for _line, p in chunk}
+    lines = {index_of(p.id_number): line for line, p in chunk}
+    _upsert(
+        Person, "id_number_index", rows, _PERSON_FIELDS, report, actor, department, reason,
+        key=lambda p: str(p.pk), scope=(covers, lines),
+    )  # fmt: skip
 
 
 def _upsert(
@@ -379,8 +405,13 @@ def _upsert(
     department: Department | None,
     reason: str,
     key: Any,
+    scope: tuple[Callable[[str], bool], dict[str, int]],
 ) -> None:
-    """Insert the rows whose ``lookup`` value is new; update (versioned) those that differ; count the unchanged."""
+    """Insert the rows whose ``lookup`` value is new; update (versioned) those that differ; count the unchanged.
+
+    A record that exists in a division outside the importer's scope is refused (a move into one's own district is
+    a write in the old district too): the whole import is rolled back with those lines reported.
+    """
     if not rows:
         return
     existing = {
@@ -388,6 +419,13 @@ def _upsert(
         for batch in _batched(list(rows), 900)
         for e in model.objects.filter(**{f"{lookup}__in": batch})
     }
+    covers, lines = scope
+    outside = [(lines[value], old.division_id) for value, old in existing.items() if not covers(old.division_id)]
+    for line, code in sorted(outside):
+        message = _("该记录现属行政区划 %(code)s，不在您的管辖范围内") % {"code": code}
+        report.add_error(RowError(line, "division", message))
+    if outside:
+        raise ImportRejected(report)
     new = [row for value, row in rows.items() if value not in existing]
     model.objects.bulk_create(new, batch_size=BATCH)
     report.created += len(new)
@@ -407,7 +445,7 @@ def _upsert(
 
 def import_entities(path: Path, *, actor: User, department: Department | None = None, reason: str = "") -> ImportReport:
     """Import the legal-entity registry; the legal representative must already be in the population registry."""
-    _check_importer(DataElement.Registry.ENTITY, actor, department)
+    covers = _check_importer(DataElement.Registry.ENTITY, actor, department)
     report = ImportReport(registry="entity")
     divisions = set(Division.objects.values_list("code", flat=True))
     industries = set(Industry.objects.values_list("code", flat=True))
@@ -416,7 +454,7 @@ def import_entities(path: Path, *, actor: User, department: Department | None = 
     for line, raw in enumerate(read_rows(path), start=2):
         report.rows += 1
         row = _Row(line, raw, report)
-        values = _parse_entity(row, divisions, industries)
+        values = _parse_entity(row, divisions, industries, covers)
         if values is None:
             continue
         if values["uscc"] in seen:
@@ -440,7 +478,11 @@ def import_entities(path: Path, *, actor: User, department: Department | None = 
     with transaction.atomic():
         for start in range(0, len(parsed), BATCH):
             chunk = {v["uscc"]: LegalEntity(**v) for _l, v in parsed[start : start + BATCH]}
-            _upsert(LegalEntity, "uscc", chunk, fields, report, actor, department, reason, key=lambda e: e.uscc)
+            lines = {v["uscc"]: line for line, v in parsed[start : start + BATCH]}
+            _upsert(
+                LegalEntity, "uscc", chunk, fields, report, actor, department, reason,
+                key=lambda e: e.uscc, scope=(covers, lines),
+            )  # fmt: skip
         audit.record(
             "registry.entity.import",
             actor=actor,
@@ -511,7 +553,8 @@ def export_persons_csv(user: User, queryset: Iterable[Person]) -> str:
     count = 0
     for p in queryset:
         values = {"division": p.division_id, "birth_date": p.birth_date.isoformat()}
-        writer.writerow([mask_value("person", c, values.get(c, getattr(p, c, ""))) for c in PERSON_COLUMNS])
+        row = mask_record("person", {c: values.get(c, getattr(p, c, "")) for c in PERSON_COLUMNS})
+        writer.writerow([row[c] for c in PERSON_COLUMNS])
         count += 1
     audit.record("registry.person.export", actor=user, object_type="registries.person", data={"rows": count})
     return out.getvalue()

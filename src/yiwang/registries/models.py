@@ -156,6 +156,7 @@ class DataElement(models.Model):
         PHONE = "phone", _("手机号码")
         NAME = "name", _("姓名")
         ADDRESS = "address", _("地址")
+        MONTH = "month", _("日期到月")
         FULL = "full", _("全部遮蔽")
 
     code = models.CharField(_("数据元编码"), max_length=64, unique=True)
@@ -308,3 +309,26 @@ class CreditRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.entity_id} {self.risk_class} ({self.rated_on})"
+
+
+class UnmaskPurpose(models.Model):
+    """A purpose of use (查看用途) an official may declare to read a person's data in clear, and who may declare it.
+
+    Purposes come from this configured list, per role (GB/T 35273-2020 §5.1: a purpose stated and specific; the
+    principle of least sufficient use); free text only supplements a listed purpose. Unlisted or not the caller's
+    role's: refused with the list the caller may choose from.
+    """
+
+    code = models.SlugField(_("用途编码"), max_length=64, unique=True)
+    name = models.CharField(_("用途"), max_length=64, unique=True)
+    legal_basis = models.CharField(_("依据"), max_length=200, blank=True)
+    roles = models.JSONField(_("可声明的角色"), default=list, help_text=_('角色编码列表，如 ["approver"]'))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("查看用途")
+        verbose_name_plural = _("查看用途")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name

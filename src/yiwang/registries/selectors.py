@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from yiwang.accounts.models import Department, User
-from yiwang.accounts.scopes import scope_queryset
+from yiwang.accounts.scopes import scope_queryset, user_scopes
 from yiwang.core.identifiers import normalize_identifier
 from yiwang.core.keys import index_of
 from yiwang.registries.elements import element_value
 from yiwang.registries.models import DataElement, Discrepancy, LegalEntity, Person
+from yiwang.registries.services import REGISTRY_WRITE_ROLES
 
 
 def entities_for(user: User, *, query: str = "") -> QuerySet[LegalEntity]:
@@ -65,12 +66,19 @@ def provenance_rows(record: Person | LegalEntity) -> list[ElementRow]:
 
 
 def discrepancies_for(user: User) -> QuerySet[Discrepancy]:
-    """Open discrepancy reports on elements of which the official's department is the authoritative source."""
+    """Open discrepancy reports an official may resolve: on elements of which a department they write for (role ×
+    department × division, as ``services.resolve_discrepancy`` checks) is the authoritative source, in that scope."""
     qs = Discrepancy.objects.filter(status=Discrepancy.Status.OPEN).select_related(
         "element", "reported_by_department", "division"
     )
     if user.is_administrator:
         return qs
-    if user.department is None:
-        return qs.none()
-    return scope_queryset(user, qs.filter(element__source_kind=user.department.kind), department_field=None)
+    scopes = user_scopes(user)
+    kinds = dict(Department.objects.filter(pk__in=[s.department_id for s in scopes]).values_list("pk", "kind"))
+    allowed = Q(pk__in=[])
+    for scope in scopes:
+        if scope.role_code in REGISTRY_WRITE_ROLES and scope.department_id in kinds:
+            allowed |= Q(
+                element__source_kind=kinds[scope.department_id], division__code__startswith=scope.division_prefix
+            )
+    return qs.filter(allowed)

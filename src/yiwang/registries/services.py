@@ -18,7 +18,8 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, Division, User
-from yiwang.accounts.permissions import require_acts_for
+from yiwang.accounts.permissions import acts_for, require_acts_for
+from yiwang.accounts.scopes import user_scopes
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.core.fields import BlindIndexField, EncryptedTextField
@@ -94,9 +95,27 @@ def _next_version(registry: str, key: str) -> int:
     return 0 if last is None else last.version + 1
 
 
+#: The roles that write a base registry for their department (an auditor reads, never writes).
+REGISTRY_WRITE_ROLES = ("acceptor", "approver", "data_steward")
+
+
+def division_code(value: Any) -> str | None:
+    """A division given as a row, a code or a number (a JSON client) as its code; None when absent."""
+    if value is None or value == "":
+        return None
+    return value.code if isinstance(value, Division) else str(value)
+
+
 def _check_acts_for(actor: User, department: Department, *, division: Division | str | None) -> None:
-    """The actor holds a role in ``department`` whose scope covers the record's division."""
-    require_acts_for(actor, department, division=division, message=_("只能以本部门名义修改基础库"), field="department")
+    """The actor holds a writing role in ``department`` whose scope covers the record's division."""
+    require_acts_for(
+        actor,
+        department,
+        division=division,
+        roles=REGISTRY_WRITE_ROLES,
+        message=_("只能以本部门名义、在本人管辖的行政区划内修改基础库"),
+        field="department",
+    )
 
 
 def _check_authority(registry: str, fields: list[str], department: Department) -> list[DataElement]:
@@ -143,6 +162,12 @@ def update_record(
     registry = registry_of(record)
     _check_authority(registry, list(changes), department)
     _check_acts_for(actor, department, division=record.division_id)
+    for name in ("division", "division_id"):  # a move: the new division must be in scope as well as the old
+        if name in changes:
+            moved_to = division_code(changes[name])
+            if moved_to is None:
+                raise ValidationFailed(_("请填写所属行政区划"), field="division", code="division_required")
+            _check_acts_for(actor, department, division=moved_to)
     key = record_key(record)
     version = _next_version(registry, key)
     if version == 0:  # the state before the first recorded change, from when the record began
@@ -194,8 +219,10 @@ def create_record(
         raise ValidationFailed(_("请填写变更原因"), field="reason", code="reason_required")
     registry = DataElement.Registry.PERSON if model is Person else DataElement.Registry.ENTITY
     _check_authority(registry, list(values), department)
-    division = values.get("division") or values.get("division_id")
-    _check_acts_for(actor, department, division=division if isinstance(division, (str, Division)) else None)
+    division = division_code(values.get("division", values.get("division_id")))
+    if division is None:
+        raise ValidationFailed(_("请填写所属行政区划"), field="division", code="division_required")
+    _check_acts_for(actor, department, division=division)
     record = model()
     for name, value in values.items():
         setattr(record, _attname(record, name), value)
@@ -291,15 +318,32 @@ def _record_for(discrepancy: Discrepancy) -> Record:
     return Person.objects.get(pk=int(discrepancy.record_key))
 
 
+def source_department_for(actor: User, source_kind: str, division: str | None) -> Department | None:
+    """The department of kind ``source_kind`` for which ``actor`` writes over ``division`` (role × scope), if any.
+
+    The actor's own ``User.department`` grants nothing by itself: the role assignments decide (a clerk moved to
+    another office keeps the field until someone edits it, but loses the role at once).
+    """
+    candidates = Department.objects.filter(kind=source_kind)
+    if not actor.is_administrator:
+        candidates = candidates.filter(pk__in=[s.department_id for s in user_scopes(actor)])
+    elif actor.department_id is not None:
+        candidates = candidates.filter(pk=actor.department_id)
+    for department in candidates.order_by("pk"):
+        if acts_for(actor, department, division=division, roles=REGISTRY_WRITE_ROLES):
+            return department
+    return None
+
+
 @transaction.atomic
 def resolve_discrepancy(discrepancy: Discrepancy, *, accept: bool, actor: User, resolution: str) -> Discrepancy:
     """The authoritative source accepts (the value is written, versioned) or rejects a discrepancy report."""
     discrepancy = Discrepancy.objects.select_for_update(of=("self",)).select_related("element").get(pk=discrepancy.pk)
     if discrepancy.status != Discrepancy.Status.OPEN:
         raise Conflict(_("该数据异议已处理"), field="status")
-    department = actor.department
-    if department is None or department.kind != discrepancy.element.source_kind:
-        raise NotAuthoritative(_("只有权威来源部门可以处理数据异议"), field="department")
+    department = source_department_for(actor, discrepancy.element.source_kind, discrepancy.division_id)
+    if department is None:
+        raise NotAuthoritative(_("只有权威来源部门在本辖区有职责的工作人员可以处理数据异议"), field="department")
     if not resolution.strip():
         raise ValidationFailed(_("请填写处理意见"), field="resolution", code="resolution_required")
     if accept:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -22,13 +21,13 @@ from yiwang.applications.services import act
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import is_valid_id_number
 from yiwang.core.workdays import WorkingDays
-from yiwang.registries.masking import mask_id_number, mask_phone
+from yiwang.registries import masking
 from yiwang.registries.models import DataElement
 
 
 def _shown_identifier(value: str) -> str:
     """A person's ID number is masked (personal data); an enterprise's USCC is public."""
-    return mask_id_number(value) if is_valid_id_number(value) else value
+    return str(masking.mask(masking.ID_NUMBER, value)) if is_valid_id_number(value) else value
 
 
 #: Steps that may be taken on several cases at once: acceptance of complete applications (a formal check each);
@@ -99,11 +98,9 @@ def case(request: AuthedRequest, application_no: str) -> HttpResponse:
     )
 
 
-#: ID numbers and phone numbers in the answers are masked like the applicant's ID above them (personal data)
-_ANSWER_MASKS: dict[str, Callable[[str], str]] = {
-    DataElement.Mask.ID_NUMBER: mask_id_number,
-    DataElement.Mask.PHONE: mask_phone,
-}
+#: ID numbers, phone numbers and birth dates in the answers are masked like the applicant's ID above them
+#: (personal data the handling of a case does not need in clear); names and addresses the handler works with.
+_ANSWER_RULES = {DataElement.Mask.ID_NUMBER, DataElement.Mask.PHONE, DataElement.Mask.MONTH}
 
 
 def _form_rows(application: Application) -> list[dict[str, Any]]:
@@ -113,18 +110,19 @@ def _form_rows(application: Application) -> list[dict[str, Any]]:
     names = [n for n in properties if n in answers] + [n for n in answers if n not in properties]
     codes = {n: (properties.get(n) or {}).get("x-element") for n in names}
     masks = dict(DataElement.objects.filter(code__in=[c for c in codes.values() if c]).values_list("code", "mask"))
-    rows = []
-    for name in names:
-        value = answers[name]
-        mask = _ANSWER_MASKS.get(masks.get(codes[name] or "", ""))
-        rows.append(
-            {
-                "title": (properties.get(name) or {}).get("title") or name,
-                "value": mask(value) if mask and isinstance(value, str) and value else value,
-                "prefilled": name in (application.prefilled_fields or []),
-            }
-        )
-    return rows
+    rules = {name: masks.get(codes[name] or "", masking.NONE) for name in names}
+    view = [(name, rule if rule in _ANSWER_RULES else masking.NONE, answers[name]) for name, rule in rules.items()]
+    # the applicant's own ID number is in the view too: an answer repeating its birth date is cut to the month
+    view.append(("\0applicant", masking.ID_NUMBER, application.applicant_id))
+    shown = masking.mask_view(view)
+    return [
+        {
+            "title": (properties.get(name) or {}).get("title") or name,
+            "value": shown[name],
+            "prefilled": name in (application.prefilled_fields or []),
+        }
+        for name in names
+    ]
 
 
 @official_required

@@ -55,7 +55,7 @@ def test_list_read_exists_are_scoped_and_masked(client, setup):
         f"{BASE}/population/1.0/read",
         {"query": {"content": {"id_number": rep.id_number}}},
         auth,
-        HTTP_X_PURPOSE="核对法定代表人身份",
+        HTTP_X_PURPOSE="service_handling",
     )
     assert clear.json()["content"]["id_number"] == rep.id_number
     value = client.get(

@@ -33,9 +33,11 @@ def test_person_page_masks_then_unmasks_for_a_purpose(client, city):
     client.login(username="officer", password=PASSWORD)
     page = client.get(f"/workbench/persons/{person.pk}/").content.decode()
     assert person.id_number not in page and "冯**" in page
-    page = client.post(f"/workbench/persons/{person.pk}/", {"purpose": "核查户籍登记信息"}).content.decode()
-    assert person.id_number in page and "核查户籍登记信息" in page
-    assert AuditEntry.objects.filter(action="registry.person.unmask", reason="核查户籍登记信息").exists()
+    form = {"purpose": "registry_correction", "note": "核查户籍登记信息"}
+    page = client.post(f"/workbench/persons/{person.pk}/", form).content.decode()
+    assert person.id_number in page and "核查、更正基础库数据：核查户籍登记信息" in page
+    entry = AuditEntry.objects.get(action="registry.person.unmask")
+    assert entry.reason == "核查、更正基础库数据：核查户籍登记信息" and entry.data["purpose"] == "registry_correction"
 
 
 @pytest.mark.django_db

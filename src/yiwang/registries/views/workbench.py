@@ -15,11 +15,10 @@ from django.views.decorators.http import require_POST
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.core.errors import DomainError, NotFound
 from yiwang.core.forms import add_domain_error, errors_text
-from yiwang.registries.access import PERSON_FIELDS, can_unmask, read_person
+from yiwang.registries.access import PERSON_FIELDS, can_unmask, declarable_purposes, mask_value, read_person
 from yiwang.registries.credit import current_rating
 from yiwang.registries.forms import ResolveDiscrepancyForm, UnmaskForm
 from yiwang.registries.importing import export_entities_csv, export_persons_csv
-from yiwang.registries.masking import mask_id_number, mask_name
 from yiwang.registries.selectors import discrepancies_for, entities_for, persons_for, provenance_rows
 from yiwang.registries.services import history, resolve_discrepancy
 
@@ -46,7 +45,7 @@ def entities(request: AuthedRequest) -> HttpResponse:
     page = Paginator(entities_for(request.user, query=q).select_related("legal_representative"), 25).get_page(
         request.GET.get("page")
     )
-    rows = [(e, mask_name(e.legal_representative.name)) for e in page]
+    rows = [(e, mask_value("entity", "legal_representative", e.legal_representative.name)) for e in page]
     return render(
         request,
         _list_template(request, "registries/workbench/entities.html", "registries/workbench/_entities_table.html"),
@@ -58,7 +57,7 @@ def entities(request: AuthedRequest) -> HttpResponse:
 def persons(request: AuthedRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     page = Paginator(persons_for(request.user, query=q), 25).get_page(request.GET.get("page"))
-    rows = [(p, mask_id_number(p.id_number), mask_name(p.name)) for p in page]
+    rows = [(p, mask_value("person", "id_number", p.id_number), mask_value("person", "name", p.name)) for p in page]
     return render(
         request,
         _list_template(request, "registries/workbench/persons.html", "registries/workbench/_persons_table.html"),
@@ -71,8 +70,9 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = persons_for(request.user).filter(pk=pk).first()
     if person is None:
         raise Http404
-    form = UnmaskForm(request.POST if request.method == "POST" else None)
-    purpose = form.cleaned_data["purpose"] if form.is_bound and form.is_valid() else ""
+    purposes = declarable_purposes(request.user, person)
+    form = UnmaskForm(request.POST if request.method == "POST" else None, purposes=purposes)
+    purpose = form.declaration() if form.is_bound and form.is_valid() else ""
     try:
         data = read_person(request.user, person, purpose=purpose)
     except NotFound as exc:
@@ -87,7 +87,8 @@ def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "unmasked": bool(purpose) and not error,
         "can_unmask": can_unmask(request.user, person),
         "error": error,
-        "purpose": purpose,
+        "purpose": form.shown(purposes) if purpose and not error else "",
+        "purposes": purposes,
         "versions": history(person),
     }
     template = "registries/workbench/_person_card.html" if request.htmx else "registries/workbench/person_detail.html"  # type: ignore[attr-defined]

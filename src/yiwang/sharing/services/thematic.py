@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,7 +17,7 @@ from yiwang.accounts.models import Department, Division
 from yiwang.accounts.permissions import require_acts_for
 from yiwang.core import audit
 from yiwang.core.errors import ValidationFailed
-from yiwang.registries.masking import mask_address, mask_id_number, mask_name, mask_phone
+from yiwang.registries import masking
 from yiwang.sharing.models import (
     DataItem,
     Grade,
@@ -31,14 +30,6 @@ from yiwang.sharing.models import (
 from yiwang.sharing.services.records import THEMATIC_PREFIX
 
 TYPES = ("string", "integer", "decimal", "date", "boolean", "code")
-#: The masking rules of the base registries (registries.masking), by the DataElement.Mask codes.
-MASKS: dict[str, Callable[[str], str]] = {
-    "id_number": mask_id_number,
-    "phone": mask_phone,
-    "name": mask_name,
-    "address": mask_address,
-    "full": lambda value: "*" * len(value),
-}
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
@@ -56,6 +47,8 @@ def _check_schema(schema: list[dict[str, Any]]) -> None:
             raise ValidationFailed(_("字段 %(n)s 的分级无效") % {"n": name}, field="schema")
         if spec.get("source_kind", "") not in ("", *Department.Kind.values):
             raise ValidationFailed(_("字段 %(n)s 的权威来源无效") % {"n": name}, field="schema")
+        if spec.get("mask", masking.NONE) not in masking.RULES:
+            raise ValidationFailed(_("字段 %(n)s 的脱敏规则无效") % {"n": name}, field="schema")
         seen.add(name)
 
 
@@ -164,9 +157,6 @@ def import_rows(actor: Any, registry: ThematicRegistry, *, division: Division, t
 
 def masked(registry: ThematicRegistry, row: ThematicRow) -> dict[str, Any]:
     """The row as a reader without an unmasking purpose sees it (each field's ``mask`` rule)."""
-    out = {}
-    for spec in registry.schema:
-        value = row.data.get(spec["name"])
-        mask = MASKS.get(spec.get("mask", "none"))
-        out[spec["name"]] = mask(value) if mask and isinstance(value, str) and value else value
-    return out
+    return masking.mask_view(
+        (spec["name"], spec.get("mask", masking.NONE), row.data.get(spec["name"])) for spec in registry.schema
+    )

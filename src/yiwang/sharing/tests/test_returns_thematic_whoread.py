@@ -85,7 +85,7 @@ def test_a_citizen_sees_the_officials_read_of_their_record_with_its_purpose(
         purpose="核验法定代表人身份",
     )  # fmt: skip
     reads.read_record(grant, person.id_number)
-    read_person(official, person, purpose="办理户籍迁移核对")
+    read_person(official, person, purpose="service_handling：办理户籍迁移核对")
     client.force_login(citizen)
     page = client.get("/sharing/who-read/").content.decode()
     assert "核验法定代表人身份" in page and sharing.consumer_official.department.name in page
