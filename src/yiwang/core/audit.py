@@ -35,7 +35,7 @@ from yiwang.core.crypto import sm3_hex
 from yiwang.core.middleware import current_request_id
 from yiwang.core.models import AuditEntry
 
-__all__ = ["VerifyResult", "canonical_data", "entry_hash", "ledger_root", "record", "verify_chain"]
+__all__ = ["VerifyResult", "canonical_data", "entry_hash", "ledger_root", "record", "record_many", "verify_chain"]
 
 #: Key of the PostgreSQL transaction-level advisory lock that serialises appenders of a single chain ("YWAUDIT").
 ADVISORY_LOCK_KEY = 0x59574155444954
@@ -111,8 +111,9 @@ def chain_count(using: str = "default") -> int:
     return max(1, int(getattr(settings, "YIWANG_AUDIT_SHARDS", 1)))
 
 
-def _next_position(using: str) -> tuple[int, int, int, str]:
-    """(seq, shard, shard_seq, prev_hash) of the next entry, the chain locked until the transaction ends.
+def _next_position(using: str, count: int = 1) -> tuple[list[int], int, int, str]:
+    """(seqs, shard, shard_seq, prev_hash) of the next ``count`` entries (their ``seq``, their chain, the first's
+    position in it and its predecessor's hash), the chain locked until the transaction ends.
 
     One chain: PostgreSQL takes a transaction-level advisory lock; SQLite's ``BEGIN IMMEDIATE`` (settings) already
     holds the database's single write lock; ``seq`` is then contiguous. Several chains (PostgreSQL): the first chain
@@ -130,13 +131,14 @@ def _next_position(using: str) -> tuple[int, int, int, str]:
         ledger = AuditEntry.objects.using(using)
         top = ledger.order_by("-seq").values_list("seq", "shard", "shard_seq", "entry_hash").first()
         if top is None:
-            return 1, 0, 1, AuditEntry.GENESIS_HASH
+            return list(range(1, count + 1)), 0, 1, AuditEntry.GENESIS_HASH
+        seqs = list(range(top[0] + 1, top[0] + 1 + count))
         last = (
             top[2:]
             if top[1] == 0
             else ledger.filter(shard=0).order_by("-shard_seq").values_list("shard_seq", "entry_hash").first()
         )  # a ledger that had several chains before: carry on chain 0
-        return (top[0] + 1, 0, 1, AuditEntry.GENESIS_HASH) if last is None else (top[0] + 1, 0, last[0] + 1, last[1])
+        return (seqs, 0, 1, AuditEntry.GENESIS_HASH) if last is None else (seqs, 0, last[0] + 1, last[1])
     preferred = getattr(connection, "_yiwang_audit_chain", None)
     if preferred is None or preferred >= chains:
         preferred = os.getpid() % chains
@@ -155,15 +157,52 @@ def _next_position(using: str) -> tuple[int, int, int, str]:
             shard = int(row[0])
         connection._yiwang_audit_chain = shard  # type: ignore[attr-defined]
         cursor.execute(  # the sequence and the table are this module's constants
-            f"SELECT nextval('{SEQUENCE}'), h.shard_seq, h.entry_hash FROM (SELECT 1) AS one LEFT JOIN LATERAL "  # noqa: S608
-            f"(SELECT shard_seq, entry_hash FROM {table} WHERE shard = %s ORDER BY shard_seq DESC LIMIT 1) AS h "
-            "ON true",
-            [shard],
+            f"SELECT ARRAY(SELECT nextval('{SEQUENCE}') FROM generate_series(1, %s)), h.shard_seq, h.entry_hash "  # noqa: S608
+            f"FROM (SELECT 1) AS one LEFT JOIN LATERAL (SELECT shard_seq, entry_hash FROM {table} WHERE shard = %s "
+            "ORDER BY shard_seq DESC LIMIT 1) AS h ON true",
+            [count, shard],
         )
-        seq, last_seq, last_hash = cursor.fetchone()
+        seqs, last_seq, last_hash = cursor.fetchone()
+    seqs = [int(seq) for seq in seqs]
     if last_seq is None:
-        return int(seq), shard, 1, AuditEntry.GENESIS_HASH
-    return int(seq), shard, int(last_seq) + 1, last_hash
+        return seqs, shard, 1, AuditEntry.GENESIS_HASH
+    return seqs, shard, int(last_seq) + 1, last_hash
+
+
+def _values(
+    action: str,
+    *,
+    actor: Any = None,
+    actor_label: str = "",
+    on_behalf_of: str = "",
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    reason: str = "",
+    data: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    if not _ACTION.match(action) or len(action) > 100:
+        raise ValueError(f"audit action must be a dotted lower-case code, not {action!r}")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or str(obj.pk)
+        object_repr = object_repr or str(obj)
+    if len(object_id) > 64:
+        raise ValueError("audit object_id is longer than 64 characters")
+    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    return {
+        "actor_id": user.pk if user is not None else None,
+        "actor_label": (actor_label or (_actor_label(user) if user is not None else ""))[:200],
+        "on_behalf_of": on_behalf_of[:200],
+        "action": action,
+        "object_type": object_type[:100],
+        "object_id": object_id,
+        "object_repr": object_repr[:200],
+        "reason": reason,
+        "data": canonical_data(data),
+        "request_id": current_request_id()[:64],
+    }
 
 
 def record(
@@ -185,34 +224,43 @@ def record(
     or ``None`` for the system, then ``actor_label`` may name who tried); ``obj`` fills the object fields from a
     model instance. ``data`` must be JSON-serialisable (Django's encoder: dates, decimals, UUIDs allowed).
     """
-    if not _ACTION.match(action) or len(action) > 100:
-        raise ValueError(f"audit action must be a dotted lower-case code, not {action!r}")
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = object_id or str(obj.pk)
-        object_repr = object_repr or str(obj)
-    if len(object_id) > 64:
-        raise ValueError("audit object_id is longer than 64 characters")
-    user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    values: dict[str, Any] = {
-        "actor_id": user.pk if user is not None else None,
-        "actor_label": (actor_label or (_actor_label(user) if user is not None else ""))[:200],
-        "on_behalf_of": on_behalf_of[:200],
-        "action": action,
-        "object_type": object_type[:100],
-        "object_id": object_id,
-        "object_repr": object_repr[:200],
-        "reason": reason,
-        "data": canonical_data(data),
-        "request_id": current_request_id()[:64],
-    }
+    return record_many(
+        [
+            {
+                "action": action,
+                "actor": actor,
+                "actor_label": actor_label,
+                "on_behalf_of": on_behalf_of,
+                "obj": obj,
+                "object_type": object_type,
+                "object_id": object_id,
+                "object_repr": object_repr,
+                "reason": reason,
+                "data": data,
+            }
+        ]
+    )[0]
+
+
+def record_many(entries: list[dict[str, Any]]) -> list[AuditEntry]:
+    """Append several entries (each the keyword arguments of :func:`record`), in order, on one chain, with one
+    lock and one insert: what one business transaction does in several steps (秒批: submit, accept, approve,
+    complete). Inside the caller's transaction, like :func:`record`."""
+    rows = [_values(**entry) for entry in entries]
+    if not rows:
+        return []
     using = router.db_for_write(AuditEntry)
-    with transaction.atomic(using=using):
-        seq, shard, shard_seq, prev_hash = _next_position(using)
-        values.update(seq=seq, prev_hash=prev_hash, created_at=timezone.now())
-        entry = AuditEntry(**values, shard=shard, shard_seq=shard_seq, entry_hash=entry_hash(values))
-        entry.save(using=using)
-    return entry
+    with transaction.atomic(using=using, savepoint=False):  # inside the caller's transaction, or its own
+        seqs, shard, shard_seq, prev_hash = _next_position(using, len(rows))
+        now = timezone.now()
+        out = []
+        for offset, (values, seq) in enumerate(zip(rows, seqs, strict=True)):
+            values.update(seq=seq, prev_hash=prev_hash, created_at=now)
+            entry = AuditEntry(**values, shard=shard, shard_seq=shard_seq + offset, entry_hash=entry_hash(values))
+            prev_hash = entry.entry_hash
+            out.append(entry)
+        AuditEntry.objects.using(using).bulk_create(out)
+    return out
 
 
 def ledger_root(heads: Mapping[int, tuple[int, str]]) -> str:
