@@ -217,7 +217,7 @@ YIWANG_LEDGER_KEY = os.environ.get("YIWANG_LEDGER_KEY", "" if PRODUCTION else _D
 #: Hash chains of the audit ledger on PostgreSQL: concurrent transactions append to different chains instead of all
 #: queueing for one head (SQLite has a single writer and always uses one chain). Changing it is safe: a chain no
 #: longer appended to keeps its head, which checkpoints still seal.
-YIWANG_AUDIT_SHARDS = int(os.environ.get("YIWANG_AUDIT_SHARDS", "16"))
+YIWANG_AUDIT_SHARDS = int(os.environ.get("YIWANG_AUDIT_SHARDS", "32"))
 if PRODUCTION and YIWANG_LEDGER_KEY == _DEV_LEDGER_KEY:
     raise RuntimeError("YIWANG_LEDGER_KEY must not be the development key in the production profile")
 

@@ -15,7 +15,7 @@ from django.db import DatabaseError, connection, transaction
 
 from yiwang.applications.models import DailyCounter
 
-__all__ = ["application_number", "prepare_day"]
+__all__ = ["application_number", "prepare_day", "taken_before_transaction"]
 
 _known: set[str] = set()  # sequences this process has seen exist
 _known_lock = threading.Lock()
@@ -25,6 +25,12 @@ def _sequence(division_id: str, day: date) -> str:
     if not division_id.isdigit():
         raise ValueError(f"a division code is digits, not {division_id!r}")
     return f"applications_no_{division_id}_{day:%Y%m%d}"
+
+
+def taken_before_transaction() -> bool:
+    """Whether a number may be taken before the submission's transaction (a PostgreSQL sequence is not
+    transactional); on SQLite the day's counter row is written inside it, so a failed submission gives it back."""
+    return connection.vendor == "postgresql"
 
 
 def prepare_day(division_id: str, day: date) -> None:

@@ -105,6 +105,7 @@ def _tell_applicant(application: Application, event: ApplicationEvent, actor: Us
             channels=channels,
             dedupe_key=f"application:{application.pk}:event:{event.pk}",
             obj=application,
+            fetch=False,
         )
 
 
@@ -252,12 +253,13 @@ def _prepare(
     decision = autoapproval.decide_facts(item, holder_id, cleaned, person=person)
     today = timezone.localdate()
     clock = _clock(item, today) if decision is not None and decision.approve else {}
-    numbers.prepare_day(item.division_id, today)
+    # PostgreSQL: the number before the transaction (a sequence never rolls back anyway); SQLite: inside it
+    number = numbers.application_number(item.division_id, today) if numbers.taken_before_transaction() else ""
 
     def store(key: str) -> Application:
         now = timezone.now()
         application = Application(
-            application_no=numbers.application_number(item.division_id, timezone.localdate(now)),
+            application_no=number or numbers.application_number(item.division_id, timezone.localdate(now)),
             item=item,
             item_version=item.version,
             department_id=item.department_id,
@@ -294,8 +296,25 @@ def _prepare(
     return store
 
 
+_calendar: dict[str, Any] = {"stamp": None, "days": None}
+
+
+def _working_days() -> WorkingDays:
+    """A :class:`WorkingDays` kept while the calendar is unchanged (one cheap aggregate instead of loading a year's
+    365 rows for every submission); an official's edit of the calendar is seen by the next submission."""
+    from django.db.models import Count, Max
+
+    from yiwang.core.models import WorkCalendar
+
+    stamp = WorkCalendar.objects.aggregate(changed=Max("updated_at"), days=Count("date"))
+    key = (stamp["changed"], stamp["days"])
+    if _calendar["stamp"] != key or _calendar["days"] is None:
+        _calendar.update(stamp=key, days=WorkingDays())
+    return _calendar["days"]
+
+
 def _clock(item: ServiceItem, today: date) -> dict[str, Any]:
-    days = WorkingDays()
+    days = _working_days()
     legal = item.legal_time_limit
     return {
         "accepted_on": today,
@@ -339,6 +358,9 @@ def _events(application: Application, steps: list[tuple[str, str, str, User | No
             for a, f, t, actor, note in steps
         ]
     )
+    for event, (_a, _f, _t, actor, _n) in zip(events, steps, strict=True):
+        _tell_applicant(application, event, actor)
+    # last: the ledger's chain is locked from this append to the commit
     audit.record_many(
         [
             {
@@ -352,8 +374,6 @@ def _events(application: Application, steps: list[tuple[str, str, str, User | No
             for a, f, t, actor, note in steps
         ]
     )
-    for event, (_a, _f, _t, actor, _n) in zip(events, steps, strict=True):
-        _tell_applicant(application, event, actor)
 
 
 def _store_upload(materials: list[MaterialRequirement], requirement_id: int, upload: Any) -> SubmittedMaterial:
