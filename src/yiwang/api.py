@@ -80,6 +80,7 @@ class AuditHeadOut(Schema):
     format: int
     seq: int
     entry_hash: str
+    shards: list[tuple[int, int, str]] = []  # every chain's head: [shard, shard_seq, entry_hash]
     created_at: str
     public_key: str
     signature: str

@@ -220,6 +220,10 @@ if PRODUCTION and (
 # as 64 hex digits. Production has no default: checkpoints are refused until an operator sets one.
 _DEV_LEDGER_KEY = "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8"
 YIWANG_LEDGER_KEY = os.environ.get("YIWANG_LEDGER_KEY", "" if PRODUCTION else _DEV_LEDGER_KEY)
+#: Hash chains of the audit ledger on PostgreSQL: concurrent transactions append to different chains instead of all
+#: queueing for one head (SQLite has a single writer and always uses one chain). Changing it is safe: a chain no
+#: longer appended to keeps its head, which checkpoints still seal.
+YIWANG_AUDIT_SHARDS = int(os.environ.get("YIWANG_AUDIT_SHARDS", "32"))
 if PRODUCTION and YIWANG_LEDGER_KEY == _DEV_LEDGER_KEY:
     raise RuntimeError("YIWANG_LEDGER_KEY must not be the development key in the production profile")
 

@@ -10,16 +10,21 @@ there is no automated refusal to appeal (ARCHITECTURE.md, Automated decisions).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
 from yiwang.applications.models import Application
-from yiwang.catalog.approval import applicant_facts, application_fact_schema, load_approval_rules
+from yiwang.catalog.approval import applicant_facts, approval_plan
+from yiwang.catalog.models import ServiceItem
+from yiwang.registries.models import Person
 from yiwang.rules import explain
 
-__all__ = ["AutoDecision", "application_facts", "decide"]
+__all__ = ["AutoDecision", "application_facts", "decide", "decide_facts"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -41,9 +46,28 @@ def application_facts(application: Application) -> dict[str, Any]:
 
 def decide(application: Application) -> AutoDecision | None:
     """The item's rules over the application's facts (``None`` when the item has no 秒批 rules). Writes nothing."""
-    rules = load_approval_rules(application.item)
-    if rules is None:
+    plan = approval_plan(application.item)
+    if plan.rules is None:
         return None
-    schema = application_fact_schema(application.item)
-    explanation = explain(rules, application_facts(application), schema, as_of=timezone.localdate())
+    facts = applicant_facts(application.applicant_id, application.form_data, elements=plan.elements)
+    explanation = explain(plan.rules, facts, plan.schema, as_of=timezone.localdate())
+    return AutoDecision(approve=explanation.result == "true", explanation=explanation.as_dict())
+
+
+def decide_facts(
+    item: ServiceItem, applicant_id: str, form_data: dict[str, Any], *, person: Person | None = None
+) -> AutoDecision | None:
+    """The decision on a submission about to be stored (``None``: no 秒批 rules, or they could not be checked, in
+    which case the case is stored undecided and a repeated key decides it). Reads, writes nothing."""
+    if not (item.approval_rules or "").strip():
+        return None
+    try:
+        plan = approval_plan(item)
+        if plan.rules is None:
+            return None
+        facts = applicant_facts(applicant_id, form_data, person=person, elements=plan.elements)
+        explanation = explain(plan.rules, facts, plan.schema, as_of=timezone.localdate())
+    except Exception:  # a broken rule must never lose the submission: the case simply goes to a person
+        log.exception("auto-approval check failed for a submission of item %s", item.pk)
+        return None
     return AutoDecision(approve=explanation.result == "true", explanation=explanation.as_dict())

@@ -148,13 +148,21 @@ def store_file(field_file: Any, extension: str, content: Any) -> None:
 
 
 def submit_once(
-    model: type[S], *, user: User, idempotency_key: str, create: Callable[[str], S], digest: str = ""
+    model: type[S],
+    *,
+    user: User,
+    idempotency_key: str,
+    create: Callable[[str], S] | None,
+    digest: str = "",
+    prepare: Callable[[], Callable[[str], S]] | None = None,
 ) -> tuple[S, bool]:
     """Run ``create(key)`` in one transaction unless ``user`` already submitted with this key; (result, created).
 
-    A repeated key with a different ``digest`` (another body) is refused with :class:`Conflict` (409), never
+    With ``prepare`` instead, ``prepare()`` runs first, outside the transaction (reads, checks, computing, storing
+    files), and returns the ``create`` that the transaction runs: the transaction holds its locks only while it
+    writes. A repeated key with a different ``digest`` (another body) is refused with :class:`Conflict` (409), never
     answered with the first result. A concurrent request with the same key that wins the race is answered with what
-    it created. When ``create`` fails, the files it stored are removed: nothing of a refused submission remains.
+    it created. When the submission fails, the files it stored are removed: nothing of a refused submission remains.
     """
     key = clean_idempotency_key(idempotency_key)
     manager = model._default_manager
@@ -164,8 +172,10 @@ def submit_once(
     journal: list[tuple[Any, str]] = []
     token = _stored.set(journal)
     try:
+        write = prepare() if prepare is not None else create
+        assert write is not None, "submit_once needs create or prepare"
         with transaction.atomic():
-            return create(key), True
+            return write(key), True
     except IntegrityError:
         _remove(journal)
         existing = manager.filter(submitted_by=user, idempotency_key=key).first()

@@ -31,15 +31,21 @@ def applicant_records(user: User) -> tuple[Person | None, LegalEntity | None]:
     return person, entity
 
 
-def prefill(schema: dict[str, Any], user: User) -> dict[str, Prefilled]:
-    """Field → registry value for every bound field whose record and value exist."""
-    person, entity = applicant_records(user)
-    records = {"person": person, "entity": entity}
-    elements = {e.code: e for e in DataElement.objects.filter(code__in=bound_elements(schema).values())}
+def prefill(
+    schema: dict[str, Any], user: User, *, records: tuple[Person | None, LegalEntity | None] | None = None
+) -> dict[str, Prefilled]:
+    """Field → registry value for every bound field whose record and value exist (``records``: the user's
+    :func:`applicant_records`, when the caller has read them already)."""
+    bound = bound_elements(schema)
+    if not bound:
+        return {}
+    person, entity = records if records is not None else applicant_records(user)
+    by_registry = {"person": person, "entity": entity}
+    elements = {e.code: e for e in DataElement.objects.filter(code__in=bound.values())}
     out: dict[str, Prefilled] = {}
-    for field, code in bound_elements(schema).items():
+    for field, code in bound.items():
         element = elements.get(code)
-        record = records.get(code.split(".", 1)[0])
+        record = by_registry.get(code.split(".", 1)[0])
         if element is None or record is None:
             continue
         value = _shown(element_value(record, element.field_name))

@@ -8,6 +8,7 @@ raises a domain error with the field concerned — changing nothing — when it 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,14 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import User
 from yiwang.accounts.permissions import require_acts_for
-from yiwang.applications import autoapproval, intake
+from yiwang.applications import autoapproval, intake, numbers
 from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
 from yiwang.applications.lifecycle import TRANSITIONS, Actor, State
-from yiwang.applications.models import Application, ApplicationEvent, DailyCounter, SubmittedMaterial
-from yiwang.applications.prefill import prefill
+from yiwang.applications.models import Application, ApplicationEvent, SubmittedMaterial
+from yiwang.applications.prefill import applicant_records, prefill
 from yiwang.catalog.formschema import bound_elements
-from yiwang.catalog.models import ServiceItem
+from yiwang.catalog.models import MaterialRequirement, ServiceItem
 from yiwang.certificates.models import Certificate
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, DomainError, PermissionDenied, ValidationFailed
@@ -35,13 +36,6 @@ from yiwang.core.workdays import WorkingDays
 log = logging.getLogger(__name__)
 
 AUDIENCE_OF_KIND: dict[str, set[str]] = {User.Kind.PERSON: {"person", "both"}, User.Kind.AGENT: {"enterprise", "both"}}
-
-
-def _next_number(item: ServiceItem, today: date) -> str:
-    counter, _created = DailyCounter.objects.select_for_update().get_or_create(division=item.division, day=today)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{item.division_id[:6]}{today:%Y%m%d}{counter.last:05d}"
 
 
 def _event(application: Application, action: str, from_state: str, actor: User | None, note: str = "") -> None:
@@ -111,12 +105,16 @@ def _tell_applicant(application: Application, event: ApplicationEvent, actor: Us
             channels=channels,
             dedupe_key=f"application:{application.pk}:event:{event.pk}",
             obj=application,
+            fetch=False,
         )
 
 
-def certificates_for_materials(item: ServiceItem, holder_id: str) -> dict[int, Certificate]:
+def certificates_for_materials(
+    item: ServiceItem, holder_id: str, materials: list[MaterialRequirement] | None = None
+) -> dict[int, Certificate]:
     """免提交: for each material an e-certificate may satisfy, the applicant's valid certificate of that type."""
-    wanted = {m.pk: m.certificate_type_id for m in item.materials.all() if m.certificate_type_id}
+    rows = item.materials.all() if materials is None else materials
+    wanted: dict[int, int] = {m.pk: m.certificate_type_id for m in rows if m.certificate_type_id}
     covering = intake.certificates_covering(holder_id, wanted.values())
     return {req: covering[t] for req, t in wanted.items() if t in covering}
 
@@ -139,6 +137,11 @@ def submit_application(
     Fields bound to registry elements are taken from the registries (免填), whatever the form says; materials an
     e-certificate satisfies are attached by reference (免提交); other required materials must be uploaded.
     ``in_bundle`` marks a part of a one-thing bundle (一件事), whose applicant hears of it through the bundle.
+
+    An item with 秒批 rules is decided in the same transaction: everything is read and computed first (the
+    registry facts, the compiled rules, the deadlines, the stored files), then one short transaction stores the
+    case already accepted, approved and completed (or waiting for a person with the unmet conditions noted), with
+    its timeline, audit entries and notices. A crash leaves either nothing or the decided case.
     """
     bound = bound_elements(item.form_schema)  # 免填 fields: the registry's value counts, not what was sent
     digest = intake.request_digest(
@@ -152,22 +155,22 @@ def submit_application(
         user=user,
         idempotency_key=idempotency_key,
         digest=digest,
-        create=lambda key: _submit(
+        create=None,
+        prepare=lambda: _prepare(
             item,
             user=user,
             form_data=form_data,
-            key=key,
             uploads=uploads or {},
             principal=on_behalf_of,
             in_bundle=in_bundle,
             digest=digest,
         ),
     )
-    if not created and not _awaits_auto_decision(application):
+    if created or not _awaits_auto_decision(application):
         return application
-    # a new submission, or one stored before the server died and before 秒批 ran: decide now (the repeated key
-    # picks it up, so no submission is left waiting for a decision the platform would have made at once)
-    if not transaction.get_connection().in_atomic_block:  # 秒批 right after the submission is safely stored
+    # stored undecided (the rules could not be checked then, or by a version that decided after the commit):
+    # the repeated key decides it now, so no submission is left waiting for a decision the platform would make
+    if not transaction.get_connection().in_atomic_block:
         return auto_approve(application)
     transaction.on_commit(lambda: auto_approve(Application.objects.get(pk=application.pk)))
     return application
@@ -184,8 +187,8 @@ def _awaits_auto_decision(application: Application) -> bool:
 
 
 def auto_approve(application: Application) -> Application:
-    """秒批 after submission: store the decision's explanation, then accept, approve and complete at once when the
-    rules hold, else leave the case for a person with the unmet conditions noted (``autoapproval.decide``)."""
+    """秒批 of a case stored undecided: store the decision's explanation, then accept, approve and complete at once
+    when the rules hold, else leave the case for a person with the unmet conditions noted."""
     try:
         decision = autoapproval.decide(application)
     except Exception:  # a broken rule must never lose the submission: the case simply goes to a person
@@ -193,33 +196,41 @@ def auto_approve(application: Application) -> Application:
         return application
     if decision is None:
         return application
-    Application.objects.filter(pk=application.pk).update(auto_decision=decision.explanation)
-    application.auto_decision = decision.explanation
-    if not decision.approve:
-        record_note(
-            application, "auto_check", f"秒批条件未全部满足，转人工办理：{'、'.join(decision.failed_conditions)}"
-        )
-        return Application.objects.get(pk=application.pk)
-    try:
-        with transaction.atomic():
-            for action in ("accept", "approve", "complete"):
-                application = act(application, action, actor=None, note="秒批：全部条件满足", system=True)
-    except DomainError as exc:  # e.g. the result certificate could not be issued: a person takes over
-        record_note(application, "auto_check", f"秒批未能完成（{exc.message}），转人工办理")
+    with transaction.atomic():
+        Application.objects.filter(pk=application.pk).update(auto_decision=decision.explanation)
+        application.auto_decision = decision.explanation
+        if not decision.approve:
+            record_note(application, "auto_check", _unmet_note(decision))
+            return Application.objects.get(pk=application.pk)
+        try:
+            with transaction.atomic():
+                for action in _AUTO_STEPS:
+                    application = act(application, action, actor=None, note=_AUTO_NOTE, system=True)
+        except DomainError as exc:  # e.g. the result certificate could not be issued: a person takes over
+            record_note(application, "auto_check", f"秒批未能完成（{exc.message}），转人工办理")
     return Application.objects.get(pk=application.pk)
 
 
-def _submit(
+_AUTO_STEPS = ("accept", "approve", "complete")
+_AUTO_NOTE = "秒批：全部条件满足"
+
+
+def _unmet_note(decision: autoapproval.AutoDecision) -> str:
+    return f"秒批条件未全部满足，转人工办理：{'、'.join(decision.failed_conditions)}"
+
+
+def _prepare(
     item: ServiceItem,
     *,
     user: User,
     form_data: dict[str, Any],
-    key: str,
     uploads: dict[int, Any],
     principal: User | None,
     in_bundle: bool,
     digest: str,
-) -> Application:
+) -> Callable[[str], Application]:
+    """Everything a submission reads and computes, before its transaction: checks, 免填, 免提交, the uploaded files
+    (stored; removed again if the submission fails), the 秒批 decision and its deadlines. Returns what stores it."""
     if not item.is_published:
         raise Conflict(_("该事项未发布，暂不能申请"), field="item")
     applicant = principal or user
@@ -228,46 +239,148 @@ def _submit(
     if item.audience not in AUDIENCE_OF_KIND.get(applicant.kind, set()):
         raise PermissionDenied(_("您的账户类型不能申请该事项"), field="item")
     holder_id, holder_name = intake.applicant_identity(applicant)
-    filled = prefill(item.form_schema, applicant)
+    person, entity = applicant_records(applicant)
+    filled = prefill(item.form_schema, applicant, records=(person, entity))
     data = {**form_data, **{name: p.value for name, p in filled.items()}}
     cleaned = clean_form_data(item.form_schema, data)
-    by_certificate = certificates_for_materials(item, holder_id)
+    materials = list(item.materials.all())
+    by_certificate = certificates_for_materials(item, holder_id, materials)
     missing = [
-        m.name
-        for m in item.materials.all()
-        if m.requirement == "required" and m.pk not in by_certificate and m.pk not in uploads
+        m.name for m in materials if m.requirement == "required" and m.pk not in by_certificate and m.pk not in uploads
     ]
     intake.require_materials(missing)
-    now = timezone.now()
-    application = Application.objects.create(
-        application_no=_next_number(item, timezone.localdate(now)),
-        item=item,
-        item_version=item.version,
-        department=item.department,
-        division=item.division,
-        submitted_by=user,
-        on_behalf_of=principal,
-        applicant_id=holder_id,
-        applicant_name=holder_name,
-        idempotency_key=key,
-        form_data=cleaned,
-        prefilled_fields=sorted(filled),
-        in_bundle=in_bundle,
-        request_digest=digest,
-        submitted_at=now,
+    stored = [_store_upload(materials, requirement_id, upload) for requirement_id, upload in uploads.items()]
+    decision = autoapproval.decide_facts(item, holder_id, cleaned, person=person)
+    today = timezone.localdate()
+    clock = _clock(item, today) if decision is not None and decision.approve else {}
+    # PostgreSQL: the number before the transaction (a sequence never rolls back anyway); SQLite: inside it
+    number = numbers.application_number(item.division_id, today) if numbers.taken_before_transaction() else ""
+
+    def store(key: str) -> Application:
+        now = timezone.now()
+        application = Application(
+            application_no=number or numbers.application_number(item.division_id, timezone.localdate(now)),
+            item=item,
+            item_version=item.version,
+            department_id=item.department_id,
+            division_id=item.division_id,
+            submitted_by=user,
+            on_behalf_of=principal,
+            applicant_id=holder_id,
+            applicant_name=holder_name,
+            idempotency_key=key,
+            form_data=cleaned,
+            prefilled_fields=sorted(filled),
+            in_bundle=in_bundle,
+            request_digest=digest,
+            submitted_at=now,
+            auto_decision=decision.explanation if decision is not None else None,
+        )
+        steps: list[tuple[str, str, str, User | None, str]] = [("submit", "", State.SUBMITTED, user, "")]
+        if decision is not None and decision.approve:
+            steps += _decide_at_once(application, clock)
+        elif decision is not None:
+            steps.append(("auto_check", State.SUBMITTED, State.SUBMITTED, None, _unmet_note(decision)))
+        application.state = steps[-1][2]
+        application.save(force_insert=True)
+        SubmittedMaterial.objects.bulk_create(
+            [
+                SubmittedMaterial(application=application, requirement_id=r, certificate=c)
+                for r, c in by_certificate.items()
+            ]
+            + [_attached(material, application) for material in stored]
+        )
+        _events(application, steps)
+        return application
+
+    return store
+
+
+_calendar: dict[str, Any] = {"stamp": None, "days": None}
+
+
+def _working_days() -> WorkingDays:
+    """A :class:`WorkingDays` kept while the calendar is unchanged (one cheap aggregate instead of loading a year's
+    365 rows for every submission); an official's edit of the calendar is seen by the next submission."""
+    from django.db.models import Count, Max
+
+    from yiwang.core.models import WorkCalendar
+
+    stamp = WorkCalendar.objects.aggregate(changed=Max("updated_at"), days=Count("date"))
+    key = (stamp["changed"], stamp["days"])
+    if _calendar["stamp"] != key or _calendar["days"] is None:
+        _calendar.update(stamp=key, days=WorkingDays())
+    return _calendar["days"]
+
+
+def _clock(item: ServiceItem, today: date) -> dict[str, Any]:
+    days = _working_days()
+    legal = item.legal_time_limit
+    return {
+        "accepted_on": today,
+        "due_on": days.add_working_days(today, item.promised_time_limit),
+        "legal_due_on": days.add_working_days(today, legal) if legal is not None else None,
+    }
+
+
+def _decide_at_once(application: Application, clock: dict[str, Any]) -> list[tuple[str, str, str, User | None, str]]:
+    """秒批 in memory, inside the submission's transaction: accept (the clock), approve, complete (the result
+    certificate, issued in a savepoint); the steps taken. If the result cannot be issued, a person takes over."""
+    steps: list[tuple[str, str, str, User | None, str]] = []
+    state: str = State.SUBMITTED
+    for action in _AUTO_STEPS:
+        transition = TRANSITIONS[action]
+        assert state in transition.sources, (action, state)
+        steps.append((action, state, transition.target, None, _AUTO_NOTE))
+        state = transition.target
+    for name, value in clock.items():
+        setattr(application, name, value)
+    if application.item.result_certificate_type_id is None:
+        application.completed_at = timezone.now()
+        return steps
+    try:
+        with transaction.atomic():
+            _complete(application, _AUTO_NOTE, {"actor": None})
+    except DomainError as exc:  # e.g. the result certificate could not be issued: a person takes over
+        for name in (*clock, "completed_at", "result_certificate"):
+            setattr(application, name, None)
+        note = f"秒批未能完成（{exc.message}），转人工办理"
+        return [("auto_check", State.SUBMITTED, State.SUBMITTED, None, note)]
+    return steps
+
+
+def _events(application: Application, steps: list[tuple[str, str, str, User | None, str]]) -> None:
+    """The timeline, audit entries and notices of several steps at once (one insert each, one ledger append)."""
+    principal = application.on_behalf_of
+    events = ApplicationEvent.objects.bulk_create(
+        [
+            ApplicationEvent(application=application, action=a, from_state=f, to_state=t, actor=actor, note=note)
+            for a, f, t, actor, note in steps
+        ]
     )
-    for requirement_id, cert in by_certificate.items():
-        SubmittedMaterial.objects.create(application=application, requirement_id=requirement_id, certificate=cert)
-    for requirement_id, upload in uploads.items():
-        _attach_upload(application, requirement_id, upload)
-    _event(application, "submit", "", user)
-    return application
+    for event, (_a, _f, _t, actor, _n) in zip(events, steps, strict=True):
+        _tell_applicant(application, event, actor)
+    # last: the ledger's chain is locked from this append to the commit
+    audit.record_many(
+        [
+            {
+                "action": f"application.{a}",
+                "actor": actor,
+                "on_behalf_of": principal.username if principal and actor and actor.pk != principal.pk else "",
+                "obj": application,
+                "reason": note,
+                "data": {"no": application.application_no, "from": f, "to": t},
+            }
+            for a, f, t, actor, note in steps
+        ]
+    )
 
 
-def _attach_upload(application: Application, requirement_id: int, upload: Any) -> SubmittedMaterial:
+def _store_upload(materials: list[MaterialRequirement], requirement_id: int, upload: Any) -> SubmittedMaterial:
+    """An uploaded material checked and its file stored (before the transaction; removed if the submission fails)."""
     from yiwang.core.crypto import sm3_hex
 
-    requirement = application.item.materials.filter(pk=requirement_id).first()
+    requirement = next((m for m in materials if m.pk == requirement_id), None)
     if requirement is None:
         raise ValidationFailed(_("材料不属于该事项"), field="materials")
     extension = intake.check_upload(
@@ -280,14 +393,14 @@ def _attach_upload(application: Application, requirement_id: int, upload: Any) -
     content = upload.read()
     upload.seek(0)
     material = SubmittedMaterial(
-        application=application,
-        requirement=requirement,
-        file_name=upload.name[:200],
-        sm3=sm3_hex(content),
-        size=upload.size,
+        requirement=requirement, file_name=upload.name[:200], sm3=sm3_hex(content), size=upload.size
     )
     intake.store_file(material.file, extension, upload)
-    material.save()
+    return material
+
+
+def _attached(material: SubmittedMaterial, application: Application) -> SubmittedMaterial:
+    material.application = application
     return material
 
 

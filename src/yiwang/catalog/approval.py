@@ -8,6 +8,11 @@ condition citing its clause; they are checked when the item is published.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+import time
+from dataclasses import dataclass
 from typing import Any
 
 from yiwang.catalog.models import ServiceItem
@@ -42,11 +47,15 @@ def element_fact(code: str) -> str:
     return code.replace(".", "_")
 
 
-def application_fact_schema(item: ServiceItem) -> FactSchema:
+_REGISTRIES = {"person": ["person"], "enterprise": ["entity", "credit"], "both": ["person", "entity", "credit"]}
+
+
+def application_fact_schema(item: ServiceItem, elements: list[DataElement] | None = None) -> FactSchema:
     """The facts available to ``item``'s rules: registry elements for its audience, plus its form fields."""
-    registries = {"person": ["person"], "enterprise": ["entity", "credit"], "both": ["person", "entity", "credit"]}
+    if elements is None:
+        elements = list(DataElement.objects.filter(registry__in=_REGISTRIES[item.audience]).order_by("code"))
     facts: dict[str, dict[str, Any]] = {}
-    for element in DataElement.objects.filter(registry__in=registries[item.audience]).order_by("code"):
+    for element in elements:
         facts[element_fact(element.code)] = {
             "type": _ELEMENT_TYPES[element.data_type],
             "label": element.name,
@@ -65,20 +74,33 @@ def application_fact_schema(item: ServiceItem) -> FactSchema:
     return FactSchema.from_dict(facts)
 
 
-def applicant_facts(applicant_id: str, form_data: dict[str, Any]) -> dict[str, Any]:
+def applicant_facts(
+    applicant_id: str,
+    form_data: dict[str, Any],
+    *,
+    person: Person | None = None,
+    elements: list[DataElement] | None = None,
+) -> dict[str, Any]:
     """The facts of one application: the applicant's registry elements and the form's fields (``form_<name>``).
 
-    Used by the 秒批 check of a submitted case and by the rule editor's preview of a draft (nothing saved).
+    Used by the 秒批 check of a submission and by the rule editor's preview of a draft (nothing saved). ``person``
+    is the applicant's record when the caller has read it already; ``elements`` the elements to read (default: all
+    of the applicant's registries).
     """
     facts: dict[str, Any] = {f"form_{k}": v for k, v in form_data.items()}
     records: dict[str, Any]
     if is_valid_id_number(applicant_id):
-        records = {"person": Person.objects.with_id_number(applicant_id).first()}
+        found = person if person is not None else Person.objects.with_id_number(applicant_id).first()
+        records = {"person": found}
     else:
         entity = LegalEntity.objects.filter(uscc=applicant_id).first()
         rating = current_rating(entity) if entity else None
         records = {"entity": entity, "credit": {"risk_class": rating.risk_class} if rating else None}
-    for element in DataElement.objects.filter(registry__in=list(records)):
+    if elements is None:
+        elements = list(DataElement.objects.filter(registry__in=list(records)))
+    for element in elements:
+        if element.registry not in records:
+            continue
         record = records[element.registry]
         if record is None:
             continue
@@ -93,3 +115,43 @@ def load_approval_rules(item: ServiceItem) -> RuleSet | None:
     if not item.approval_rules.strip():
         return None
     return load_rule_set(item.approval_rules, application_fact_schema(item))
+
+
+@dataclass(frozen=True)
+class ApprovalPlan:
+    """An item's 秒批 rules compiled against its facts, with the data elements they read: built once per version."""
+
+    rules: RuleSet | None
+    schema: FactSchema
+    elements: list[DataElement]
+
+
+#: How long a compiled plan is trusted without a look at the database (data elements change without the item).
+PLAN_MAX_AGE_SECONDS = 300.0
+_plans: dict[tuple[Any, ...], tuple[float, ApprovalPlan]] = {}
+_plans_lock = threading.Lock()
+
+
+def _plan_key(item: ServiceItem) -> tuple[Any, ...]:
+    text = json.dumps([item.approval_rules, item.form_schema, item.audience], sort_keys=True, default=str)
+    return (item.pk, item.version, item.updated_at, hashlib.sha256(text.encode()).hexdigest())
+
+
+def approval_plan(item: ServiceItem) -> ApprovalPlan:
+    """The item's compiled rules, fact schema and elements, cached per item version and content (a republished or
+    edited item gets a new plan; a plan is rebuilt at least every ``PLAN_MAX_AGE_SECONDS``). Raises
+    ``rules.RuleError`` like :func:`load_approval_rules`."""
+    key = _plan_key(item)
+    now = time.monotonic()
+    cached = _plans.get(key)
+    if cached is not None and now - cached[0] < PLAN_MAX_AGE_SECONDS:
+        return cached[1]
+    elements = list(DataElement.objects.filter(registry__in=_REGISTRIES[item.audience]).order_by("code"))
+    schema = application_fact_schema(item, elements)
+    rules = load_rule_set(item.approval_rules, schema) if item.approval_rules.strip() else None
+    plan = ApprovalPlan(rules, schema, elements)
+    with _plans_lock:
+        if len(_plans) > 1000:
+            _plans.clear()
+        _plans[key] = (now, plan)
+    return plan

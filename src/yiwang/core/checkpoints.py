@@ -8,6 +8,12 @@ another organisation, a printed page, a transparency log). Later, :func:`verify_
 ledger still holds that entry with that hash and that the chain up to it is intact: a deleted tail is found
 because the entry is gone, and a rewrite because its hash differs.
 
+With several chains (``YIWANG_AUDIT_SHARDS``), a checkpoint (format 2) holds every chain's head
+(``shards``: ``[shard, shard_seq, entry_hash]`` each) and their Merkle root as ``entry_hash``
+(:func:`yiwang.core.audit.ledger_root`); ``seq`` is the highest entry number. Verifying it checks each head, so a
+deleted tail or a rewrite of any chain is found. Format 1 checkpoints (one chain, before chains existed) still
+verify.
+
 A checkpoint is one JSON object; a checkpoint file holds one per line (JSON Lines), newest last.
 """
 
@@ -24,15 +30,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from yiwang.core.audit import VerifyResult, verify_chain
+from yiwang.core.audit import VerifyResult, ledger_root, verify_chain
 from yiwang.core.crypto import sm2_public_key, sm2_sign, sm2_verify
 from yiwang.core.models import AuditEntry
 
 __all__ = ["CheckpointResult", "head_checkpoint", "ledger_public_key", "read_checkpoints", "verify_checkpoint"]
 
 #: Version of the signed document's layout; part of what is signed.
-CHECKPOINT_FORMAT = 1
-_SIGNED_FIELDS = ("format", "seq", "entry_hash", "created_at", "public_key")
+CHECKPOINT_FORMAT = 2
+_SIGNED_FIELDS = {
+    1: ("format", "seq", "entry_hash", "created_at", "public_key"),
+    2: ("format", "seq", "entry_hash", "shards", "created_at", "public_key"),
+}
 
 
 def _ledger_key() -> str:
@@ -48,19 +57,30 @@ def ledger_public_key() -> str:
 
 
 def _signed_bytes(doc: dict[str, Any]) -> bytes:
-    body = {name: doc[name] for name in _SIGNED_FIELDS}
+    body = {name: doc[name] for name in _SIGNED_FIELDS[int(doc["format"])]}
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
 def head_checkpoint(*, now: datetime | None = None) -> dict[str, Any]:
-    """A signed checkpoint of the ledger's newest entry (``seq`` 0 and the genesis hash for an empty ledger)."""
-    head = AuditEntry.objects.order_by("-seq").values_list("seq", "entry_hash").first()
-    seq, entry_hash = head if head else (0, AuditEntry.GENESIS_HASH)
+    """A signed checkpoint of every chain's newest entry (``seq`` 0 and the genesis hash for an empty ledger)."""
+    heads: dict[int, tuple[int, str]] = {}
+    seq = 0
+    for shard in AuditEntry.objects.order_by().values_list("shard", flat=True).distinct():
+        top = (
+            AuditEntry.objects.filter(shard=shard)
+            .order_by("-shard_seq")
+            .values_list("shard_seq", "entry_hash", "seq")
+            .first()
+        )
+        if top is not None:
+            heads[shard] = (top[0], top[1])
+            seq = max(seq, top[2])
     moment = (now or timezone.now()).astimezone(UTC)
     doc: dict[str, Any] = {
         "format": CHECKPOINT_FORMAT,
         "seq": seq,
-        "entry_hash": entry_hash,
+        "entry_hash": ledger_root(heads),
+        "shards": [[shard, at, digest] for shard, (at, digest) in sorted(heads.items())],
         "created_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "public_key": ledger_public_key(),
     }
@@ -118,6 +138,7 @@ def verify_checkpoint(
         seq = int(doc["seq"])
         signed = _signed_bytes(doc)
         signature = str(doc["signature"])
+        heads = {int(s): (int(at), str(h)) for s, at, h in doc.get("shards", [])} if doc["format"] == 2 else None
     except (KeyError, TypeError, ValueError):
         return CheckpointResult(False, int(doc.get("seq", 0) or 0) if isinstance(doc, dict) else 0, "malformed")
     expected_key = public_key or ledger_public_key()
@@ -127,6 +148,8 @@ def verify_checkpoint(
         return CheckpointResult(False, seq, "bad_signature")
     if seq == 0:
         return CheckpointResult(True, 0)
+    if heads is not None:
+        return _verify_heads(doc, seq, heads, chain)
     stored = AuditEntry.objects.filter(seq=seq).values_list("entry_hash", flat=True).first()
     if stored is None:
         return CheckpointResult(False, seq, "missing_entry")
@@ -134,5 +157,24 @@ def verify_checkpoint(
         return CheckpointResult(False, seq, "hash_differs")
     chain = chain or verify_chain()
     if not chain.ok and chain.first_broken_seq is not None and chain.first_broken_seq <= seq:
+        return CheckpointResult(False, seq, "chain_broken")
+    return CheckpointResult(True, seq)
+
+
+def _verify_heads(
+    doc: dict[str, Any], seq: int, heads: dict[int, tuple[int, str]], chain: VerifyResult | None
+) -> CheckpointResult:
+    """A format 2 checkpoint: its root seals its heads, and the ledger still holds each head, unbroken up to it."""
+    if ledger_root(heads) != doc["entry_hash"]:
+        return CheckpointResult(False, seq, "malformed")
+    for shard, (at, digest) in sorted(heads.items()):
+        stored = AuditEntry.objects.filter(shard=shard, shard_seq=at).values_list("entry_hash", flat=True).first()
+        if stored is None:
+            return CheckpointResult(False, seq, "missing_entry")
+        if stored != digest:
+            return CheckpointResult(False, seq, "hash_differs")
+    chain = chain or verify_chain()
+    broken = not chain.ok and chain.shard in heads and chain.shard_seq is not None
+    if broken and chain.shard_seq <= heads[chain.shard][0]:  # type: ignore[index, operator]
         return CheckpointResult(False, seq, "chain_broken")
     return CheckpointResult(True, seq)

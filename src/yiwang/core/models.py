@@ -84,8 +84,14 @@ class AuditEntry(models.Model):
 
     ``entry_hash`` is the SM3 hash of a canonical serialisation of every other field, ``prev_hash`` included,
     so each entry seals its predecessor: changing or deleting any row breaks the chain at that row, which
-    ``yiwang.core.audit.verify_chain`` finds. ``seq`` is assigned by ``record()`` under a lock (not by a database
-    sequence, which would leave gaps on rollback), so a gap in ``seq`` always means a deleted row.
+    ``yiwang.core.audit.verify_chain`` finds.
+
+    The ledger is ``YIWANG_AUDIT_SHARDS`` chains (one on SQLite, whose single writer orders everything anyway):
+    an entry belongs to chain ``shard`` at position ``shard_seq``, assigned by ``record()`` under that chain's lock,
+    so a gap in ``shard_seq`` always means a deleted row; concurrent transactions append to different chains
+    instead of queueing for one head. ``seq`` orders all entries (with one chain it is ``shard_seq``; with several
+    it comes from a database sequence, so rolled-back appends leave gaps in ``seq``, never in a chain). The heads of
+    all chains are sealed together by a signed checkpoint (``yiwang.core.checkpoints``).
 
     ``actor`` is ``PROTECT``: accounts with a history are deactivated, never deleted. ``SET_NULL`` would make
     the database itself rewrite ledger rows (and so break the chain); ``actor_label`` still keeps the name as it
@@ -95,6 +101,8 @@ class AuditEntry(models.Model):
     GENESIS_HASH = "0" * 64
 
     seq = models.BigIntegerField(_("序号"), primary_key=True)
+    shard = models.PositiveSmallIntegerField(_("链"), default=0)
+    shard_seq = models.BigIntegerField(_("链内序号"), default=0)
     created_at = models.DateTimeField(_("时间"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,6 +131,7 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("审计日志")
         ordering = ["-seq"]
         indexes = [models.Index(fields=["object_type", "object_id"], name="core_audit_object_idx")]
+        constraints = [models.UniqueConstraint(fields=["shard", "shard_seq"], name="core_audit_chain_position")]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.actor_label}".strip()

@@ -67,11 +67,13 @@ def notify(
     channels: Iterable[str] = ("portal",),
     dedupe_key: str,
     obj: models.Model | None = None,
+    fetch: bool = True,
 ) -> list[Notification]:
     """Notify ``user`` on each of ``channels``, inside the caller's transaction; returns the rows.
 
     ``dedupe_key`` names the business event; notifying the same event again (a retried request, a re-run job)
     returns the existing rows and sends nothing twice. ``obj`` records which object the message is about.
+    ``fetch=False`` skips reading the rows back (one query fewer) and returns an empty list.
     """
     channels = tuple(dict.fromkeys(channels))
     _check(channels, url)
@@ -98,6 +100,10 @@ def notify(
     # ON CONFLICT DO NOTHING (INSERT OR IGNORE on SQLite): a duplicate event is skipped without aborting the
     # caller's transaction, and two concurrent callers cannot both insert.
     Notification.objects.using(using).bulk_create(rows, ignore_conflicts=True)
+    if not fetch:
+        if any(row.state == PENDING for row in rows):  # a duplicate's delivery is already queued: no harm
+            transaction.on_commit(_enqueue_delivery, using=using, robust=True)
+        return []
     saved = list(
         Notification.objects.using(using).filter(recipient_id=user.pk, dedupe_key=dedupe_key, channel__in=channels)
     )

@@ -95,15 +95,49 @@ def test_a_failed_condition_goes_to_a_person_with_that_condition_marked(
 
 
 @pytest.mark.django_db
-def test_a_submission_stored_before_a_crash_is_decided_when_its_key_comes_again(
-    item, citizen, django_capture_on_commit_callbacks
+def test_a_crash_inside_the_submission_leaves_nothing_and_the_same_key_then_completes(item, citizen, monkeypatch):
+    """Submission and 秒批 are one transaction: the server dying half-way (here: at the audit append) stores
+    nothing, neither case nor number nor file, and re-sending the key completes the case."""
+    from yiwang.core import audit
+    from yiwang.core.models import AuditEntry
+
+    real = audit.record_many
+
+    def crash(entries):
+        raise RuntimeError("the server died")
+
+    entries = AuditEntry.objects.count()
+    monkeypatch.setattr(audit, "record_many", crash)
+    with pytest.raises(RuntimeError):
+        submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000003")
+    assert not Application.objects.exists() and AuditEntry.objects.count() == entries
+    monkeypatch.setattr(audit, "record_many", real)
+    again = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000003")
+    assert Application.objects.get(pk=again.pk).state == State.COMPLETED
+    assert list(again.events.values_list("action", flat=True)) == ["submit", "accept", "approve", "complete"]
+    assert audit.verify_chain().ok and AuditEntry.objects.count() == entries + 4
+
+
+@pytest.mark.django_db
+def test_a_submission_stored_undecided_is_decided_when_its_key_comes_again(
+    item, citizen, monkeypatch, django_capture_on_commit_callbacks
 ):
-    """The server died after storing the submission and before 秒批 ran: re-sending the key decides it."""
-    with django_capture_on_commit_callbacks(execute=False):  # the on-commit decision never ran (the crash)
-        stored = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000003")
-    assert Application.objects.get(pk=stored.pk).state == State.SUBMITTED
+    """The rules could not be checked when it was stored (or an older version stored it and died before deciding):
+    the case waits undecided, and re-sending the key decides it."""
+    from yiwang.applications import autoapproval
+
+    real = autoapproval.approval_plan
+
+    def broken(item):
+        raise RuntimeError("the rule store was unreachable")
+
+    monkeypatch.setattr(autoapproval, "approval_plan", broken)
+    stored = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000004")
+    stored = Application.objects.get(pk=stored.pk)
+    assert (stored.state, stored.auto_decision) == (State.SUBMITTED, None)
+    monkeypatch.setattr(autoapproval, "approval_plan", real)
     with django_capture_on_commit_callbacks(execute=True):
-        again = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000003")
+        again = submit_application(item, user=citizen, form_data={"reason": "就业"}, idempotency_key="auto-000004")
     assert again.pk == stored.pk
     assert Application.objects.get(pk=stored.pk).state == State.COMPLETED
     assert Application.objects.count() == 1

@@ -25,6 +25,12 @@ def _sql(statement: str, params: list) -> None:
         cursor.execute(statement.format(table=connection.ops.quote_name(TABLE)), params)
 
 
+@pytest.fixture(autouse=True)
+def one_chain(settings):
+    """These tests number entries 1, 2, 3: one chain, as on SQLite (several chains: test_audit_chains.py)."""
+    settings.YIWANG_AUDIT_SHARDS = 1
+
+
 @pytest.fixture
 def official(db):
     return User.objects.create_user(username="wang", password=PASSWORD, kind="official", full_name="王芳")
@@ -88,9 +94,11 @@ def test_rehashing_an_edited_row_breaks_the_link_to_the_next(three_entries):
 
 
 def test_deleting_a_row_in_the_database_is_a_gap(three_entries):
-    _sql("DELETE FROM {table} WHERE seq = %s", [2])
+    _sql("DELETE FROM {table} WHERE seq = %s", [three_entries[1].seq])
     result = verify_chain()
-    assert (result.ok, result.first_broken_seq, result.reason) == (False, 2, "gap")
+    assert (result.ok, result.first_broken_seq, result.reason) == (False, three_entries[2].seq, "gap")
+    assert (result.shard, result.shard_seq) == (three_entries[1].shard, three_entries[1].shard_seq)
+    assert "有记录被删除" in result.message
 
 
 def test_a_rolled_back_operation_leaves_no_entry(official):

@@ -16,6 +16,12 @@ from yiwang.core.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def one_chain(settings):
+    """These tests number entries 1, 2, 3: one chain, as on SQLite (several chains: test_audit_chains.py)."""
+    settings.YIWANG_AUDIT_SHARDS = 1
+
+
 def _entries(n: int) -> None:
     for i in range(n):
         audit.record("test.thing.happen", object_type="test", object_id=str(i), data={"i": i})
