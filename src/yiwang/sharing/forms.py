@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from yiwang.accounts.models import Department
 from yiwang.sharing.models import Resource
 
 
@@ -49,3 +51,32 @@ class StatisticForm(forms.Form):
 
 class DatasetApplicationForm(forms.Form):
     purpose = forms.CharField(label=_("用途"), max_length=500)
+
+
+class SecureSumOpenForm(forms.Form):
+    description = forms.CharField(label=_("统计口径"), max_length=200)
+    unit = forms.CharField(label=_("计量单位"), max_length=16, required=False)
+    parties = forms.ModelMultipleChoiceField(
+        label=_("其他参与部门"),
+        queryset=Department.objects.order_by("division_id", "code"),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+
+class SecureSumContributeForm(forms.Form):
+    department = forms.ModelChoiceField(label=_("代表部门"), queryset=Department.objects.none())
+    value = forms.DecimalField(
+        label=_("本部门数值"),
+        max_digits=30,
+        decimal_places=2,
+        help_text=_("提交后立即拆分为随机份额，数值本身不保存、不发送给任何部门。"),
+    )
+
+    def __init__(self, *args: Any, departments: list[Department] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        pks = [d.pk for d in departments or []]
+        field = self.fields["department"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Department.objects.filter(pk__in=pks)
+        if len(pks) == 1:
+            field.initial = pks[0]

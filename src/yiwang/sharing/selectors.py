@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from yiwang.accounts.models import User
 from yiwang.accounts.scopes import user_scopes
-from yiwang.sharing.models import Alert, Grant
+from yiwang.sharing.models import Alert, Grant, JointStatistic
 
 
 def _departments(user: User) -> set[int]:
@@ -32,3 +32,12 @@ def alerts_for(user: User) -> QuerySet[Alert]:
     if user.is_administrator:
         return qs
     return qs.filter(grant__resource__provider_id__in=_departments(user))
+
+
+def joint_counts_for(user: User) -> QuerySet[JointStatistic]:
+    """The joint counts (PSI) of the departments the official acts for."""
+    qs = JointStatistic.objects.select_related("party_a", "party_b").order_by("-created_at")
+    if user.is_administrator:
+        return qs
+    departments = _departments(user)
+    return qs.filter(Q(party_a_id__in=departments) | Q(party_b_id__in=departments))

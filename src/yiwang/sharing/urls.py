@@ -16,6 +16,8 @@ workbench_patterns = [
     path("grants/<int:pk>/", workbench.grant_detail, name="grant"),
     path("catalogue/", workbench.catalogue, name="catalogue"),
     path("alerts/", workbench.alerts, name="alerts"),
+    path("joint/", workbench.joint_list, name="joint"),
+    path("joint/<int:pk>/", workbench.joint_sum, name="joint_sum"),
 ]
 urlpatterns = [
     path("open/", include(portal_patterns)),
