@@ -229,10 +229,15 @@ class Export(models.Model):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel"
         JSON = "json", "JSON"
+        PARQUET = "parquet", "Parquet"
         API = "api", _("接口批量")
 
     grant = models.ForeignKey(
         Grant, verbose_name=_("授权"), null=True, blank=True, on_delete=models.PROTECT, related_name="exports"
+    )
+    #: an open-data download: the dataset downloaded (the recipient names the requester)
+    dataset = models.ForeignKey(
+        "OpenDataset", verbose_name=_("开放数据集"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recipient = models.CharField(_("接收方"), max_length=200)
     format = models.CharField(_("格式"), max_length=8, choices=Format.choices)

@@ -69,11 +69,12 @@ def open_apply(request: AuthedRequest, name: str) -> HttpResponse:
 def open_download(request: AuthedRequest, name: str, fmt: str) -> HttpResponse:
     dataset = _dataset(name)
     try:
-        content = opendata.download(request.user, dataset, fmt)
+        download = opendata.download(request.user, dataset, fmt, address=request.META.get("REMOTE_ADDR", ""))
     except DomainError as exc:
         return HttpResponse(str(exc.message), status=exc.status_code, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type=opendata.FORMATS[fmt])
+    response = HttpResponse(download.content, content_type=opendata.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dataset.name}.{fmt}"'
+    response["X-Export"] = str(download.export.pk)
     return response
 
 
