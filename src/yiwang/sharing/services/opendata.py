@@ -130,6 +130,11 @@ def apply_for_dataset(user: Any, dataset: OpenDataset, *, purpose: str) -> Datas
         raise Conflict(_("只有有条件开放的数据集需要申请"), field="dataset")
     if len(purpose.strip()) < 4:
         raise ValidationFailed(_("请写明具体用途（至少 4 个字）"), field="purpose")
+    pending = DatasetApplication.objects.filter(
+        dataset=dataset, applicant=user, status=DatasetApplication.Status.REQUESTED
+    ).first()
+    if pending is not None:  # one pending application per applicant and dataset: a repeat returns it
+        return pending
     application = DatasetApplication.objects.create(dataset=dataset, applicant=user, purpose=purpose.strip())
     audit.record("sharing.dataset.apply", actor=user, obj=application, reason=purpose.strip())
     return application

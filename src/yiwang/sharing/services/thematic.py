@@ -164,9 +164,14 @@ def import_rows(actor: Any, registry: ThematicRegistry, *, division: Division, t
 
 def masked(registry: ThematicRegistry, row: ThematicRow) -> dict[str, Any]:
     """The row as a reader without an unmasking purpose sees it (each field's ``mask`` rule)."""
+    return masked_values(registry, row.data)
+
+
+def masked_values(registry: ThematicRegistry, data: dict[str, Any]) -> dict[str, Any]:
+    """Values of a record or of one of its versions, each field masked by its rule."""
     out = {}
     for spec in registry.schema:
-        value = row.data.get(spec["name"])
+        value = data.get(spec["name"])
         mask = MASKS.get(spec.get("mask", "none"))
         out[spec["name"]] = mask(value) if mask and isinstance(value, str) and value else value
     return out
