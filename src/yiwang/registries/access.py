@@ -83,3 +83,8 @@ def read_person(user: User, person: Person, *, purpose: str = "", own: bool = Fa
         raise PermissionDenied(_("您没有查看未脱敏个人信息的权限"), field="purpose")
     audit.record("registry.person.unmask", actor=user, obj=person, reason=purpose, data={"fields": PERSON_FIELDS})
     return {field: _value(person, field) for field in PERSON_FIELDS}
+
+
+#: Ledger actions that are a read of one person's or firm's record by someone else: a grant's read, a 授权运营
+#: verification, an official's unmasking (谁看了我的数据, GovStack MyPersonalDataUsage).
+PERSONAL_DATA_READS = ("sharing.read", "sharing.verify", "registry.person.unmask")
