@@ -442,7 +442,10 @@ def create(request: AuthedRequest, registryName: str, versionNumber: str, body: 
 
 
 @_route(
-    "POST", "/data/{registryName}/{versionNumber}/createEntries", "/data/{registryName}/{versionNumber}/create-entries"
+    "POST",
+    "/data/{registryName}/{versionNumber}/createEntries",
+    "/data/{registryName}/{versionNumber}/create-entries",
+    response={201: dict[str, Any]},
 )
 @transaction.atomic
 def create_entries(
@@ -452,6 +455,8 @@ def create_entries(
     body: GovStackWriteListBody,
 ) -> Status:
     """Several records at once: all are created or none (one transaction)."""
+    if _external(registryName, versionNumber) is None:
+        _model(registryName, versionNumber)
     created = [{"content": _create(request, registryName, versionNumber, w.content)} for w in body.write]
     return Status(201, {"receive": created})
 

@@ -231,3 +231,29 @@ def test_the_database_api_lists_and_reads_the_base_registries_schemas_and_refuse
     modify = _post(client, "/api/v1/govstack/database/modify", {"code": "population", "schema": {}}, auth)
     assert modify.status_code == 409
     assert client.get("/api/v1/govstack/database/999999", HTTP_AUTHORIZATION=auth).status_code == 404
+
+
+@pytest.mark.django_db
+def test_create_entries_writes_all_or_nothing(client, setup):
+    from yiwang.core.identifiers import make_uscc
+
+    def firm(code: str, name: str, industry: str = "65") -> dict:
+        return {
+            "content": {
+                "uscc": make_uscc("9", "1", "330106", code), "name": name, "entity_type": "limited",
+                "legal_representative": setup["rep"].id_number, "registered_capital": "50", "industry": industry,
+                "division": "330106001", "address": "北山街道 9 号", "status": "active", "founding_date": "2026-11-01",
+            }
+        }  # fmt: skip
+
+    url = f"{BASE}/legal-entities/1.0/createEntries"
+    bad = _post(
+        client, url, {"write": [firm("MA2H0011", "批量甲有限公司"), firm("MA2H0012", "", "nope")]}, setup["auth"]
+    )
+    assert bad.status_code in (404, 422) and "detail" in bad.json()
+    assert not LegalEntity.objects.filter(name="批量甲有限公司").exists()
+    ok = _post(
+        client, url, {"write": [firm("MA2H0011", "批量甲有限公司"), firm("MA2H0012", "批量乙有限公司")]}, setup["auth"]
+    )
+    assert ok.status_code == 201 and len(ok.json()["receive"]) == 2
+    assert _post(client, f"{BASE}/nowhere/1.0/createEntries", {"write": []}, setup["auth"]).status_code == 404

@@ -51,10 +51,10 @@ def test_a_department_defines_fills_imports_and_reads_the_history_of_a_thematic_
     client.post(url, row)
     client.post(url, {**row, "f_area": "95.5"})
     csv_file = SimpleUploadedFile("rows.csv", "cert_no,holder,area\nJY002,李四,60\nJY003,王五,很大\n".encode())
-    refused = client.post(url, {"form": "import", "division": org.xihu_town.code, "file": csv_file})
+    refused = client.post(url, {"form": "import", "import-division": org.xihu_town.code, "import-file": csv_file})
     assert "第 3 行" in refused.content.decode() and ThematicRow.objects.count() == 1
     good_file = SimpleUploadedFile("rows.csv", "cert_no,holder,area\nJY002,李四,60\n".encode())
-    client.post(url, {"form": "import", "division": org.xihu_town.code, "file": good_file})
+    client.post(url, {"form": "import", "import-division": org.xihu_town.code, "import-file": good_file})
     page = client.get(url).content.decode()
     assert "张*" in page and "张三" not in page and "JY002" in page
     history = client.get(f"{url}rows/JY001/").content.decode()

@@ -49,7 +49,7 @@ def thematic_detail(request: AuthedRequest, code: str) -> HttpResponse:
     which = request.POST.get("form")
     row_form = ThematicRowForm(request.POST if which == "row" else None, schema=registry.schema)
     import_form = ThematicImportForm(
-        request.POST if which == "import" else None, request.FILES if which == "import" else None
+        request.POST if which == "import" else None, request.FILES if which == "import" else None, prefix="import"
     )
     if which == "row" and row_form.is_valid():
         try:
