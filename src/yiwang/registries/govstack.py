@@ -253,7 +253,9 @@ class ExternalRegistry(Protocol):
     def search(self, records: QuerySet[Any], text: str) -> QuerySet[Any]: ...
     def find(self, user: User, record_id: str) -> Any | None: ...
     def content(self, record: Any) -> dict[str, Any]: ...
-    def write(self, user: User, content: dict[str, Any], record: Any | None) -> Any: ...
+    def write(self, user: User, content: dict[str, Any], record: Any | None) -> Any:
+        """Update ``record``, or create a record (Conflict when its key exists)."""
+
     def info(self) -> dict[str, Any]: ...
 
 
@@ -423,9 +425,7 @@ def read(request: AuthedRequest, registryName: str, versionNumber: str, body: Go
 
 def _create(request: AuthedRequest, registry: str, version: str, content: dict[str, Any]) -> dict[str, Any]:
     external = _external(registry, version)
-    if external is not None:
-        if _external_one(request, external, {"ID": content["ID"]} if "ID" in content else {}) and "ID" in content:
-            raise Conflict(_("记录已存在"), field="ID")
+    if external is not None:  # ``write`` without a record creates one and refuses a key that exists
         return external.content(external.write(request.user, content, None))
     model = _model(registry, version)
     record = create_record(

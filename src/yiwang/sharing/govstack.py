@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.models import Division, User
 from yiwang.accounts.permissions import acts_for
-from yiwang.core.errors import PermissionDenied, ValidationFailed
+from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.registries.govstack import ExternalRegistry, json_property
 from yiwang.sharing.models import Grade, ThematicRegistry, ThematicRow
 from yiwang.sharing.services import thematic
@@ -81,6 +81,8 @@ class ThematicRegistryAdapter:
             data = {**values}
             if "ID" in content:
                 data.setdefault(self.key, content["ID"])
+            if self.registry.rows.filter(record_key=str(data.get(self.key) or "")).exists():
+                raise Conflict(_("记录已存在"), field="ID")
             code = str(content.get("division") or self.registry.department.division_id)
             found = Division.objects.filter(code=code).first()
             if found is None:

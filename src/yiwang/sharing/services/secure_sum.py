@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, User
 from yiwang.accounts.permissions import acts_for, require_acts_for
+from yiwang.accounts.scopes import user_scopes
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, PermissionDenied, ValidationFailed
 from yiwang.sharing.models import SecureSum, SecureSumParty, SecureSumShare
@@ -118,8 +119,6 @@ def sessions_for(user: User) -> QuerySet[SecureSum]:
     qs = SecureSum.objects.select_related("initiator").prefetch_related("parties__department").order_by("-created_at")
     if user.is_administrator:
         return qs
-    from yiwang.accounts.scopes import user_scopes
-
     departments = {scope.department_id for scope in user_scopes(user)}
     return qs.filter(parties__department_id__in=departments).distinct()
 
