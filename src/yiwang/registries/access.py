@@ -102,3 +102,8 @@ def read_person(user: User, person: Person, *, purpose: str = "", own: bool = Fa
         data={"fields": PERSON_FIELDS, "purpose": declared.code},
     )
     return {field: _value(person, field) for field in PERSON_FIELDS}
+
+
+#: Ledger actions that are a read of one person's or firm's record by someone else: a grant's read, a 授权运营
+#: verification, an official's unmasking (谁看了我的数据, GovStack MyPersonalDataUsage).
+PERSONAL_DATA_READS = ("sharing.read", "sharing.verify", "registry.person.unmask")

@@ -9,3 +9,9 @@ class SharingConfig(AppConfig):
     label = "sharing"
     verbose_name = _("数据共享开放")
     workbench_menu = (MenuEntry("sharing:workbench:grants", _("数据共享"), order=70),)
+
+    def ready(self) -> None:
+        from yiwang.registries.govstack import register_external
+        from yiwang.sharing.govstack import PROVIDER
+
+        register_external(PROVIDER)  # the thematic databases through the GovStack adapter

@@ -229,10 +229,15 @@ class Export(models.Model):
         CSV = "csv", "CSV"
         XLSX = "xlsx", "Excel"
         JSON = "json", "JSON"
+        PARQUET = "parquet", "Parquet"
         API = "api", _("接口批量")
 
     grant = models.ForeignKey(
         Grant, verbose_name=_("授权"), null=True, blank=True, on_delete=models.PROTECT, related_name="exports"
+    )
+    #: an open-data download: the dataset downloaded (the recipient names the requester)
+    dataset = models.ForeignKey(
+        "OpenDataset", verbose_name=_("开放数据集"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recipient = models.CharField(_("接收方"), max_length=200)
     format = models.CharField(_("格式"), max_length=8, choices=Format.choices)
@@ -468,3 +473,67 @@ class OperationAgreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator_name} · {self.product}"
+
+
+class SecureSum(models.Model):
+    """A joint sum among departments by additive secret sharing (秘密分享求和): no figure is kept, only the total."""
+
+    class Status(models.TextChoices):
+        COLLECTING = "collecting", _("收集中")
+        PUBLISHED = "published", _("已出结果")
+
+    initiator = models.ForeignKey(Department, verbose_name=_("发起部门"), on_delete=models.PROTECT, related_name="+")
+    description = models.CharField(_("统计口径"), max_length=200)
+    unit = models.CharField(_("计量单位"), max_length=16, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.COLLECTING, editable=False
+    )
+    result = models.DecimalField(_("合计"), max_digits=40, decimal_places=2, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("发起时间"), auto_now_add=True)
+    created_by = models.ForeignKey(User, verbose_name=_("发起人"), on_delete=models.PROTECT, related_name="+")
+    published_at = models.DateTimeField(_("出结果时间"), null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("秘密分享求和")
+        verbose_name_plural = _("秘密分享求和")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class SecureSumParty(models.Model):
+    """A department taking part in a joint sum: when it contributed and, once all have, its published partial sum."""
+
+    session = models.ForeignKey(SecureSum, on_delete=models.CASCADE, related_name="parties")
+    department = models.ForeignKey(Department, verbose_name=_("参与部门"), on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    contributed_at = models.DateTimeField(_("提交时间"), null=True, blank=True, editable=False)
+    contributed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    #: The sum modulo the prime of the shares this party received: uniformly random on its own.
+    partial = models.CharField(_("部分和"), max_length=40, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("求和参与方")
+        verbose_name_plural = _("求和参与方")
+        ordering = ["session", "position"]
+        constraints = [models.UniqueConstraint(fields=["session", "department"], name="uniq_secure_sum_party")]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}:{self.department_id}"
+
+
+class SecureSumShare(models.Model):
+    """One share from one party to another, held until every party has contributed, then erased."""
+
+    sender = models.ForeignKey(SecureSumParty, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(SecureSumParty, on_delete=models.CASCADE, related_name="received")
+    share = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sender", "recipient"], name="uniq_secure_sum_share")]
+
+    def __str__(self) -> str:
+        return f"{self.sender_id}→{self.recipient_id}"

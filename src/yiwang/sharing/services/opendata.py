@@ -7,9 +7,6 @@ the asker chose; the ledger is public and a query past the dataset's budget is r
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -23,7 +20,8 @@ from yiwang.accounts.permissions import require_acts_for
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from yiwang.registries.models import LegalEntity
-from yiwang.sharing.models import DatasetApplication, OpenDataset, OpenType, PrivacyQuery
+from yiwang.sharing.models import DatasetApplication, Export, OpenDataset, OpenType, PrivacyQuery
+from yiwang.sharing.services.watermark import start_export, write_export
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -95,49 +93,33 @@ def may_download(user: Any, dataset: OpenDataset) -> bool:
     ).exists()
 
 
-def render(dataset: OpenDataset, fmt: str) -> bytes:
-    """The dataset's table as CSV, Excel, JSON or Parquet."""
-    columns, rows = list(dataset.columns), [list(r) for r in dataset.rows]
-    if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows(rows)
-        return ("\ufeff" + text.getvalue()).encode("utf-8")
-    if fmt == "json":
-        return json.dumps([dict(zip(columns, r, strict=True)) for r in rows], ensure_ascii=False).encode()
-    if fmt == "xlsx":
-        from openpyxl import Workbook
+def requester_label(user: Any, address: str = "") -> str:
+    """Who a download is traced to: the signed-in account, or an anonymous visitor by address."""
+    if getattr(user, "is_authenticated", False):
+        name = getattr(user, "full_name", "") or user.get_username()
+        return f"{name}（{user.get_username()}）"
+    return str(_("匿名访问者 %(address)s") % {"address": address or "?"})
 
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(dataset.name[:31])
-        sheet.append(columns)
-        for row in rows:
-            sheet.append(row)
-        buffer = io.BytesIO()
-        book.save(buffer)
-        return buffer.getvalue()
-    if fmt == "parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
 
-        table = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
-        sink = io.BytesIO()
-        pq.write_table(table, sink)
-        return sink.getvalue()
-    raise ValidationFailed(_("不支持的下载格式"), field="format")
+@dataclass(frozen=True)
+class Download:
+    content: bytes
+    export: Export
 
 
 @transaction.atomic
-def download(user: Any, dataset: OpenDataset, fmt: str) -> bytes:
+def download(user: Any, dataset: OpenDataset, fmt: str, *, address: str = "") -> Download:
+    """The dataset in CSV, Excel, JSON or Parquet, watermarked for its requester: each download is an export of
+    its own whose number every row carries, so a file passed on names who downloaded it."""
     if fmt not in FORMATS:
         raise ValidationFailed(_("不支持的下载格式"), field="format")
     if not may_download(user, dataset):
         raise PermissionDenied(_("该数据集须申请并签署协议后方可下载"), field="dataset")
-    content = render(dataset, fmt)
-    if dataset.open_type == OpenType.CONDITIONAL:
-        audit.record("sharing.dataset.download", actor=user, obj=dataset, data={"format": fmt})
-    return content
+    export = start_export(recipient=requester_label(user, address), fmt=fmt, dataset=dataset, actor=user)
+    content = write_export(
+        export, [str(c) for c in dataset.columns], dataset.rows, actor=user if export.created_by else None, bom=True
+    )
+    return Download(content, export)
 
 
 @transaction.atomic
@@ -148,6 +130,11 @@ def apply_for_dataset(user: Any, dataset: OpenDataset, *, purpose: str) -> Datas
         raise Conflict(_("只有有条件开放的数据集需要申请"), field="dataset")
     if len(purpose.strip()) < 4:
         raise ValidationFailed(_("请写明具体用途（至少 4 个字）"), field="purpose")
+    pending = DatasetApplication.objects.filter(
+        dataset=dataset, applicant=user, status=DatasetApplication.Status.REQUESTED
+    ).first()
+    if pending is not None:  # one pending application per applicant and dataset: a repeat returns it
+        return pending
     application = DatasetApplication.objects.create(dataset=dataset, applicant=user, purpose=purpose.strip())
     audit.record("sharing.dataset.apply", actor=user, obj=application, reason=purpose.strip())
     return application

@@ -34,6 +34,14 @@ def apply_operation(
         raise ValidationFailed(_("输出形式只能是模型或核验结果"), field="output")
     if not product.strip():
         raise ValidationFailed(_("请填写产品名称"), field="product")
+    pending = OperationAgreement.objects.filter(
+        operator_uscc=operator_uscc,
+        resource=resource,
+        product=product.strip(),
+        status=OperationAgreement.Status.APPLIED,
+    ).first()
+    if pending is not None:  # a repeated submission returns the first application
+        return pending
     agreement = OperationAgreement.objects.create(
         operator_name=operator_name.strip(), operator_uscc=operator_uscc, resource=resource,
         product=product.strip(), output=output,
@@ -90,3 +98,33 @@ def verify_claim(agreement: OperationAgreement, *, record_key: str, field: str, 
             data={"agreement": agreement.agreement_no, "field": field, "answer": answer},
         )  # fmt: skip
     return answer
+
+
+@transaction.atomic
+def refuse_operation(actor: Any, agreement: OperationAgreement, *, reason: str) -> OperationAgreement:
+    """The provider refuses an application, with its reasons (recorded in the audit ledger)."""
+    agreement = OperationAgreement.objects.select_for_update().select_related("resource__provider").get(pk=agreement.pk)
+    user = require_acts_for(actor, agreement.resource.provider, field="agreement")
+    if agreement.status != OperationAgreement.Status.APPLIED:
+        raise Conflict(_("该申请已处理"), field="agreement")
+    if len(reason.strip()) < 4:
+        raise ValidationFailed(_("不予授权须说明理由（至少 4 个字）"), field="reason")
+    agreement.status = OperationAgreement.Status.REFUSED
+    agreement.save(update_fields=["status"])
+    audit.record("sharing.operation.refuse", actor=user, obj=agreement, reason=reason.strip())
+    return agreement
+
+
+@transaction.atomic
+def end_operation(actor: Any, agreement: OperationAgreement, *, reason: str) -> OperationAgreement:
+    """The provider ends an agreement in force: the next verification is refused."""
+    agreement = OperationAgreement.objects.select_for_update().select_related("resource__provider").get(pk=agreement.pk)
+    user = require_acts_for(actor, agreement.resource.provider, field="agreement")
+    if agreement.status != OperationAgreement.Status.ACTIVE:
+        raise Conflict(_("只有运营中的协议可以终止"), field="agreement")
+    if len(reason.strip()) < 4:
+        raise ValidationFailed(_("终止协议须说明理由（至少 4 个字）"), field="reason")
+    agreement.status = OperationAgreement.Status.ENDED
+    agreement.save(update_fields=["status"])
+    audit.record("sharing.operation.end", actor=user, obj=agreement, reason=reason.strip())
+    return agreement

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from yiwang.accounts.models import Department, Division
 from yiwang.accounts.permissions import require_acts_for
 from yiwang.core import audit
-from yiwang.core.errors import ValidationFailed
+from yiwang.core.errors import Conflict, ValidationFailed
 from yiwang.registries import masking
 from yiwang.sharing.models import (
     DataItem,
@@ -157,6 +157,53 @@ def import_rows(actor: Any, registry: ThematicRegistry, *, division: Division, t
 
 def masked(registry: ThematicRegistry, row: ThematicRow) -> dict[str, Any]:
     """The row as a reader without an unmasking purpose sees it (each field's ``mask`` rule)."""
+    return masked_values(registry, row.data)
+
+
+def masked_values(registry: ThematicRegistry, data: dict[str, Any]) -> dict[str, Any]:
+    """Values of a record or of one of its versions, each field masked by its rule (one masking for every view)."""
     return masking.mask_view(
-        (spec["name"], spec.get("mask", masking.NONE), row.data.get(spec["name"])) for spec in registry.schema
+        (spec["name"], spec.get("mask", masking.NONE), data.get(spec["name"])) for spec in registry.schema
     )
+
+
+@transaction.atomic
+def extend_registry(actor: Any, registry: ThematicRegistry, *, schema: list[dict[str, Any]]) -> ThematicRegistry:
+    """Add fields to a thematic database (its records keep their values; a field's type never changes)."""
+    registry = ThematicRegistry.objects.select_for_update().get(pk=registry.pk)
+    user = require_acts_for(actor, registry.department, field="department")
+    known = {spec["name"]: spec for spec in registry.schema}
+    changed = [s for s in schema if s.get("name") in known and s.get("type") != known[s["name"]]["type"]]
+    if changed:
+        message = _("已有字段的类型不能修改：%(f)s") % {"f": "、".join(s["name"] for s in changed)}
+        raise ValidationFailed(message, field="schema")
+    added = [s for s in schema if s.get("name") not in known]
+    if not added:
+        return registry
+    _check_schema([*registry.schema, *added])
+    resource = Resource.objects.get(registry=f"{THEMATIC_PREFIX}{registry.code}")
+    start = len(registry.schema)
+    for position, spec in enumerate(added, start=start):
+        DataItem.objects.create(
+            resource=resource, code=spec["name"], name=spec.get("title", spec["name"]), data_type=spec["type"],
+            source_kind=spec.get("source_kind", ""), grade=spec.get("grade", registry.grade), position=position,
+        )  # fmt: skip
+    registry.schema = [*registry.schema, *added]
+    registry.save(update_fields=["schema"])
+    audit.record("sharing.thematic.extend", actor=user, obj=registry, data={"added": [s["name"] for s in added]})
+    return registry
+
+
+@transaction.atomic
+def delete_registry(actor: Any, registry: ThematicRegistry) -> None:
+    """Delete a thematic database that holds no records and was never granted (its catalogue entry goes too)."""
+    registry = ThematicRegistry.objects.select_for_update().get(pk=registry.pk)
+    user = require_acts_for(actor, registry.department, field="department")
+    resource = Resource.objects.filter(registry=f"{THEMATIC_PREFIX}{registry.code}").first()
+    if registry.rows.exists() or (resource is not None and resource.grants.exists()):
+        raise Conflict(_("主题库已有记录或共享授权，不能删除"), field="id")
+    audit.record("sharing.thematic.delete", actor=user, obj=registry, data={"code": registry.code})
+    if resource is not None:
+        resource.items.all().delete()
+        resource.delete()
+    registry.delete()

@@ -22,12 +22,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.core import audit
 from yiwang.core.crypto import hmac_sm3
 from yiwang.core.errors import ValidationFailed
-from yiwang.sharing.models import Export, Grant
+from yiwang.sharing.models import Export, Grant, OpenDataset
 
 ID_BITS = 32
 _DECIMAL = re.compile(r"^-?\d+\.\d+$")
@@ -92,38 +93,72 @@ class TraceResult:
     voting_rows: int
     agreement: float
     bits_seen: int
+    #: the exports consistent with every bit seen, when a small file does not carry all of them
+    candidates: tuple[Export, ...] = ()
 
     @property
     def found(self) -> bool:
         return self.export is not None and self.agreement >= MIN_AGREEMENT
 
 
-def trace_rows(rows: Iterable[Sequence[str]]) -> TraceResult:
+#: How many consistent exports a trace lists when the bits seen do not single one out.
+MAX_CANDIDATES = 20
+
+
+def _consistent_exports(number: int, seen_mask: int, keys: set[str], fmt: str | None) -> list[Export]:
+    """The exports whose number agrees with every bit seen; narrowed to those of the file's format and, among
+    open-data downloads, of a dataset holding the file's row keys (a small table carries fewer than 32 bits)."""
+    qs = Export.objects.select_related("grant__consumer", "dataset").annotate(bits=F("pk").bitand(seen_mask))
+    matches: list[Export] = list(qs.filter(bits=number & seen_mask).order_by("pk")[: MAX_CANDIDATES * 5])
+    if fmt and len(matches) > 1:
+        formats = {fmt, Export.Format.API} if fmt == Export.Format.JSON else {fmt}
+        matches = [e for e in matches if e.format in formats] or matches
+    if len(matches) > 1:
+        by_dataset = [
+            e for e in matches if e.dataset is not None and keys <= {str(r[0]).strip() for r in e.dataset.rows}
+        ]
+        matches = by_dataset or matches
+    return matches[:MAX_CANDIDATES]
+
+
+def trace_rows(rows: Iterable[Sequence[str]], *, fmt: str | None = None) -> TraceResult:
     """Recover the export number from the rows of a leaked file (header removed), and check it."""
     key = watermark_key()
     votes = [[0, 0] for _ in range(ID_BITS)]
     observed: list[tuple[int, int, int]] = []
+    keys: set[str] = set()
     count = 0
     for row in rows:
         count += 1
         if not row or not str(row[0]).strip():
             continue
-        index, mask = _row_slot(key, str(row[0]).strip())
+        row_key = str(row[0]).strip()
+        index, mask = _row_slot(key, row_key)
         bit = _read_bit([str(c) for c in row[1:]])
         if bit is None:
             continue
+        keys.add(row_key)
         votes[index][bit ^ mask] += 1
         observed.append((index, mask, bit))
-    seen = sum(1 for zero, one in votes if zero or one)
+    seen_mask = sum(1 << i for i, (zero, one) in enumerate(votes) if zero or one)
+    seen = bin(seen_mask).count("1")
     number = sum(1 << i for i, (zero, one) in enumerate(votes) if one > zero)
     agree = sum(1 for index, mask, bit in observed if ((number >> index) & 1) ^ mask == bit)
     agreement = agree / len(observed) if observed else 0.0
-    export = Export.objects.select_related("grant__consumer").filter(pk=number).first() if number else None
-    return TraceResult(number or None, export, count, len(observed), agreement, seen)
+    candidates: tuple[Export, ...] = ()
+    if not observed:
+        export = None
+    elif seen == ID_BITS:
+        export = Export.objects.select_related("grant__consumer", "dataset").filter(pk=number).first()
+    else:
+        candidates = tuple(_consistent_exports(number, seen_mask, keys, fmt))
+        export = candidates[0] if len(candidates) == 1 else None
+        number = export.pk if export else number
+    return TraceResult(number or None, export, count, len(observed), agreement, seen, candidates)
 
 
 def read_table(path: Path) -> list[list[str]]:
-    """The rows (header removed) of a CSV, Excel or JSON file, every cell as the text it holds."""
+    """The rows (header removed) of a CSV, Excel, JSON or Parquet file, every cell as the text it holds."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from openpyxl import load_workbook
@@ -131,6 +166,12 @@ def read_table(path: Path) -> list[list[str]]:
         sheet = load_workbook(path, read_only=True).active
         rows = [["" if c is None else str(c) for c in r] for r in sheet.iter_rows(values_only=True)]
         return rows[1:]
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(path)
+        columns = [table.column(i).to_pylist() for i in range(table.num_columns)]
+        return [["" if v is None else str(v) for v in row] for row in zip(*columns, strict=True)]
     text = path.read_text(encoding="utf-8-sig")
     if suffix == ".json":
         doc = json.loads(text)
@@ -139,23 +180,34 @@ def read_table(path: Path) -> list[list[str]]:
     return list(csv.reader(io.StringIO(text)))[1:]
 
 
+_SUFFIX_FORMATS = {".csv": "csv", ".xlsx": "xlsx", ".json": "json", ".parquet": "parquet"}
+
+
 def trace_file(path: Path) -> TraceResult:
-    return trace_rows(read_table(path))
+    return trace_rows(read_table(path), fmt=_SUFFIX_FORMATS.get(path.suffix.lower()))
 
 
 @transaction.atomic
-def start_export(*, recipient: str, fmt: str, grant: Grant | None = None, actor: Any = None) -> Export:
+def start_export(
+    *, recipient: str, fmt: str, grant: Grant | None = None, dataset: OpenDataset | None = None, actor: Any = None
+) -> Export:
     """Number a new export (its number is the fingerprint); the caller fills ``row_count`` when written."""
     if not recipient.strip():
         raise ValidationFailed(_("导出须注明接收方"), field="recipient")
-    export = Export.objects.create(recipient=recipient.strip(), format=fmt, grant=grant, created_by=actor)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    export = Export.objects.create(
+        recipient=recipient.strip()[:200], format=fmt, grant=grant, dataset=dataset, created_by=user
+    )
     if export.pk >= 1 << ID_BITS:
         raise ValidationFailed(_("导出编号超出水印容量"), field="export")
     return export
 
 
-def write_export(export: Export, header: Sequence[str], rows: Iterable[Sequence[Any]], *, actor: Any = None) -> bytes:
-    """The watermarked file in the export's format; records the row count and the audit entry."""
+def write_export(
+    export: Export, header: Sequence[str], rows: Iterable[Sequence[Any]], *, actor: Any = None, bom: bool = False
+) -> bytes:
+    """The watermarked file in the export's format; records the row count and the audit entry. ``bom`` starts a CSV
+    with the byte-order mark spreadsheet programs need to read UTF-8."""
     marked = mark_rows(export.pk, rows)
     if export.format == Export.Format.XLSX:
         from openpyxl import Workbook
@@ -173,6 +225,18 @@ def write_export(export: Export, header: Sequence[str], rows: Iterable[Sequence[
         data = [dict(zip(header, row, strict=True)) for row in marked]
         count = len(data)
         content = json.dumps(data, ensure_ascii=False).encode()
+    elif export.format == Export.Format.PARQUET:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns: list[list[str]] = [[] for _ in header]
+        count = 0
+        for count, row in enumerate(marked, start=1):  # noqa: B007 - the count is read after the loop
+            for column, value in zip(columns, row, strict=True):
+                column.append(value)
+        sink = io.BytesIO()
+        pq.write_table(pa.table({str(h): pa.array(c, pa.string()) for h, c in zip(header, columns, strict=True)}), sink)
+        content = sink.getvalue()
     else:
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
@@ -181,13 +245,19 @@ def write_export(export: Export, header: Sequence[str], rows: Iterable[Sequence[
         for row in marked:
             writer.writerow(row)
             count += 1
-        content = text.getvalue().encode("utf-8")
+        content = (("\ufeff" if bom else "") + text.getvalue()).encode("utf-8")
     Export.objects.filter(pk=export.pk).update(row_count=count)
     export.row_count = count
     audit.record(
         "sharing.export.write",
         actor=actor,
         obj=export,
-        data={"recipient": export.recipient, "format": export.format, "rows": count, "grant": export.grant_id},
+        data={
+            "recipient": export.recipient,
+            "format": export.format,
+            "rows": count,
+            "grant": export.grant_id,
+            "dataset": export.dataset_id,
+        },
     )
     return content

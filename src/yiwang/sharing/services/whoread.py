@@ -7,10 +7,11 @@ from typing import Any
 from django.db.models import QuerySet
 
 from yiwang.core.models import AuditEntry
+from yiwang.registries.access import PERSONAL_DATA_READS
 from yiwang.registries.models import LegalEntity, Person
 
-#: Ledger actions that are a read of one record by someone else: a grant's read, an official's unmasking.
-READ_ACTIONS = ("sharing.read", "sharing.verify", "registry.person.unmask")
+#: Ledger actions that are a read of one record by someone else (one list, kept by the registries).
+READ_ACTIONS = PERSONAL_DATA_READS
 
 
 def subjects_of(user: Any) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Citizens' and enterprises' pages: the open-data portal and 谁看了我的数据."""
+"""Citizens' and enterprises' pages: the open-data portal, 谁看了我的数据 and an enterprise's 授权运营."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import DomainError, NotFound
-from yiwang.sharing.forms import DatasetApplicationForm, StatisticForm
-from yiwang.sharing.models import OpenDataset
+from yiwang.sharing.forms import DatasetApplicationForm, OperationApplyForm, StatisticForm
+from yiwang.sharing.models import OpenDataset, OperationAgreement
 from yiwang.sharing.services import opendata, whoread
+from yiwang.sharing.services import operations as operation_service
 
 
 def _dataset(name: str) -> OpenDataset:
@@ -69,11 +70,12 @@ def open_apply(request: AuthedRequest, name: str) -> HttpResponse:
 def open_download(request: AuthedRequest, name: str, fmt: str) -> HttpResponse:
     dataset = _dataset(name)
     try:
-        content = opendata.download(request.user, dataset, fmt)
+        download = opendata.download(request.user, dataset, fmt, address=request.META.get("REMOTE_ADDR", ""))
     except DomainError as exc:
         return HttpResponse(str(exc.message), status=exc.status_code, content_type="text/plain; charset=utf-8")
-    response = HttpResponse(content, content_type=opendata.FORMATS[fmt])
+    response = HttpResponse(download.content, content_type=opendata.FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dataset.name}.{fmt}"'
+    response["X-Export"] = str(download.export.pk)
     return response
 
 
@@ -91,3 +93,32 @@ def who_read(request: AuthedRequest) -> HttpResponse:
     return render(
         request, "sharing/who_read.html", {"entries": entries, "has_records": bool(whoread.subjects_of(request.user))}
     )
+
+
+@login_required
+def operations(request: AuthedRequest) -> HttpResponse:
+    """授权运营 for an enterprise: apply to build a product on conditional data, and follow the applications."""
+    form = OperationApplyForm(request.POST or None)
+    uscc = request.user.enterprise_uscc or ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            operation_service.apply_operation(
+                request.user,
+                data["resource"],
+                operator_name=data["operator_name"],
+                operator_uscc=uscc,
+                product=data["product"],
+                output=data["output"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("申请已提交，待资源提供部门审核并签署协议"))
+            return redirect("sharing:operations")
+    agreements = (
+        OperationAgreement.objects.filter(operator_uscc=uscc).select_related("resource").order_by("-created_at")
+        if uscc
+        else OperationAgreement.objects.none()
+    )
+    return render(request, "sharing/operations.html", {"form": form, "agreements": agreements, "uscc": uscc})

@@ -1,19 +1,26 @@
-"""Officials' pages: the resource catalogue, sharing requests and decisions, credentials, usage alerts."""
+"""Officials' pages: the resource catalogue, sharing requests and decisions, credentials, usage alerts, joint
+statistics."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.core.errors import DomainError
 from yiwang.sharing import selectors
-from yiwang.sharing.forms import DecisionForm, GrantRequestForm, RevokeForm
-from yiwang.sharing.models import Grant, Resource
-from yiwang.sharing.services import grants
+from yiwang.sharing.forms import (
+    DecisionForm,
+    GrantRequestForm,
+    RevokeForm,
+    SecureSumContributeForm,
+    SecureSumOpenForm,
+)
+from yiwang.sharing.models import Grant, Resource, SecureSum
+from yiwang.sharing.services import grants, secure_sum
 
 
 @official_required
@@ -98,3 +105,55 @@ def grant_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @official_required
 def alerts(request: AuthedRequest) -> HttpResponse:
     return render(request, "sharing/workbench/alerts.html", {"alerts": selectors.alerts_for(request.user)[:200]})
+
+
+@official_required
+def joint_list(request: AuthedRequest) -> HttpResponse:
+    """联合统计: the joint sums of the official's departments, and a form to open one."""
+    form = SecureSumOpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = secure_sum.open_secure_sum(
+                request.user,
+                initiator=request.user.department,  # type: ignore[arg-type]
+                parties=list(form.cleaned_data["parties"]),
+                description=form.cleaned_data["description"],
+                unit=form.cleaned_data["unit"],
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("联合求和已发起，待各参与部门提交"))
+            return redirect("sharing:workbench:joint_sum", pk=session.pk)
+    context = {
+        "sessions": secure_sum.sessions_for(request.user)[:200],
+        "counts": selectors.joint_counts_for(request.user)[:50],
+        "form": form,
+    }
+    return render(request, "sharing/workbench/joint_list.html", context)
+
+
+@official_required
+def joint_sum(request: AuthedRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(secure_sum.sessions_for(request.user), pk=pk)
+    own = secure_sum.own_parties(request.user, session)
+    pending = [p.department for p in own if p.contributed_at is None]
+    form = SecureSumContributeForm(request.POST or None, departments=pending)
+    if request.method == "POST" and form.is_valid():
+        try:
+            secure_sum.contribute_value(
+                request.user, session, department=form.cleaned_data["department"], value=form.cleaned_data["value"]
+            )
+        except DomainError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+        else:
+            messages.success(request, _("已提交：本部门数值已拆分为随机份额，原值未保存"))
+            return redirect("sharing:workbench:joint_sum", pk=session.pk)
+    session.refresh_from_db()
+    context = {
+        "session": session,
+        "parties": session.parties.select_related("department").order_by("position"),
+        "form": form if pending and session.status == SecureSum.Status.COLLECTING else None,
+        "prime": secure_sum.PRIME,
+    }
+    return render(request, "sharing/workbench/joint_sum.html", context)
