@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "yiwang.regulation",
     "yiwang.collaboration",
     "yiwang.supervision",
+    "yiwang.disclosure",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",
