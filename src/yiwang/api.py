@@ -17,6 +17,7 @@ from yiwang.bundles.api import router as bundles_router
 from yiwang.catalog.api import router as catalog_router
 from yiwang.certificates.api import router as certificates_router
 from yiwang.core.errors import DomainError
+from yiwang.disclosure.api import router as disclosure_router
 from yiwang.policies.api import router as policies_router
 from yiwang.registries.api import router as registries_router
 from yiwang.registries.govstack import router as govstack_router
@@ -100,3 +101,4 @@ api.add_router("/applications", applications_router)
 api.add_router("/bundles", bundles_router)
 api.add_router("/sharing", sharing_router)
 api.add_router("/regulation", regulation_router)
+api.add_router("/disclosure", disclosure_router)
