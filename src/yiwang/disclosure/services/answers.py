@@ -24,7 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from yiwang.accounts.models import Department, User
+from yiwang.accounts.models import User
 from yiwang.accounts.permissions import require_acts_for
 from yiwang.applications.models import Application
 from yiwang.catalog.models import ItemStatus, LifeEvent, ServiceItem
@@ -32,10 +32,11 @@ from yiwang.core import audit
 from yiwang.core.errors import Conflict, ValidationFailed
 from yiwang.disclosure.bm25 import Bm25Index, Hit, Passage
 from yiwang.disclosure.models import DocumentClause, Interpretation, PolicyDocument, Question
+from yiwang.disclosure.services.routing import route
 from yiwang.disclosure.text import terms
 from yiwang.policies.models import Policy
 from yiwang.policies.services import calculator
-from yiwang.registries.models import LegalEntity
+from yiwang.registries.models import LegalEntity, Person
 
 __all__ = [
     "THRESHOLD",
@@ -316,8 +317,8 @@ def ask(text: str, *, user: Any = None, contact: str = "") -> Question:
     handed_off = result["kind"] == "unknown"
     if handed_off and asker is None and not contact.strip():
         raise ValidationFailed(_("转人工答复需要联系方式：请登录或留下手机号码"), field="contact")
-    department_id = result.pop("department_id", None) if handed_off else None
-    result.pop("department_id", None)
+    department_id = result.pop("department_id", None)
+    department_id = _hand_off_to(question, asker, department_id) if handed_off else None
     with transaction.atomic():
         return Question.objects.create(
             text=question,
@@ -328,6 +329,17 @@ def ask(text: str, *, user: Any = None, contact: str = "") -> Question:
             status=Question.Status.HANDED_OFF if handed_off else Question.Status.ANSWERED,
             department_id=department_id,
         )
+
+
+def _hand_off_to(question: str, asker: User | None, closest: int | None) -> int | None:
+    """The department a handed-off question goes to: the complaint model's, at the asker's address; else the
+    department whose published text came closest; else nobody (any official may take it)."""
+    division = ""
+    if asker is not None and asker.id_number:
+        person = Person.objects.with_id_number(asker.id_number).first()
+        division = person.division_id if person else ""
+    routed = route(text=question, division_code=division)
+    return routed.department.pk if routed.department is not None else closest
 
 
 @transaction.atomic
@@ -344,10 +356,6 @@ def reply_question(question: Question, *, actor: User, reply: str) -> Question:
     question.save(update_fields=["reply", "replied_by", "replied_at", "status"])
     audit.record("disclosure.question.reply", actor=actor, obj=question)
     return question
-
-
-def route_department(question: Question) -> Department | None:
-    return question.department
 
 
 # --- recommendations (智能推荐) -----------------------------------------------------------------------------------
