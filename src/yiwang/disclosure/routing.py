@@ -84,7 +84,7 @@ def train(
     df = Counter(w for words in docs for w in set(words))
     vocabulary = {w: i for i, w in enumerate(sorted(w for w, n in df.items() if n >= min_df))}
     n = len(rows)
-    idf = np.array([math.log((1 + n) / (1 + df[w])) + 1 for w in sorted(vocabulary, key=vocabulary.get)])
+    idf = np.array([math.log((1 + n) / (1 + df[w])) + 1 for w in vocabulary])  # insertion order = column order
     labels = sorted({r["kind"] for r in rows})
     x = np.hstack([_tfidf([r["text"] for r in rows], vocabulary, idf), np.ones((n, 1))])
     y = np.zeros((n, len(labels)))

@@ -71,7 +71,9 @@ def test_demo_logins_have_their_kinds_and_scopes():
     report = seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
     users = {u.username: u for u in User.objects.all()}
 
-    assert {login.username for login in report.logins} == set(users)
+    residents = {name for name in users if name.startswith("demo-resident-")}  # 民生实事's proposers, no login
+    assert {login.username for login in report.logins} == set(users) - residents
+    assert not any(users[name].has_usable_password() for name in residents)
     assert all(
         login.password == DEMO_PASSWORD and users[login.username].check_password(DEMO_PASSWORD)
         for login in report.logins

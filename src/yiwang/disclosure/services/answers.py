@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 #: Share of the question's information the best passage must hold for an automatic answer.
-THRESHOLD = 0.6
+THRESHOLD = 0.5
 _ELIGIBILITY = re.compile(
     r"(符合|够不够|能不能享受|能否享受|可以享受|可不可以享受|有没有资格|有资格|能领|能不能领|能拿|我.*享受)"
 )
@@ -61,8 +61,14 @@ def threshold() -> float:
     return float(getattr(settings, "YIWANG_QA_THRESHOLD", THRESHOLD))
 
 
-def is_eligibility_question(text: str) -> bool:
-    return bool(_ELIGIBILITY.search(text))
+_ENTERPRISE = re.compile(r"(企业|公司|单位|我司|本企业|贵企业|商户|个体户)")
+
+
+def is_eligibility_question(text: str, user: Any = None) -> bool:
+    """ "Does my enterprise qualify" (an enterprise's question, or any eligibility question of an agent)."""
+    if not _ELIGIBILITY.search(text):
+        return False
+    return bool(_ENTERPRISE.search(text)) or getattr(user, "kind", "") == User.Kind.AGENT
 
 
 # --- the index --------------------------------------------------------------------------------------------------
@@ -145,7 +151,7 @@ def build_passages() -> list[Passage]:
                 "policy",
                 policy.code,
                 policy.title,
-                f"{policy.title}。依据：{policy.legal_references}",
+                f"{policy.title}。兑现方式：{policy.get_route_display()}。依据：{policy.legal_references}",
                 reverse("policies:notice", args=[policy.code]),
                 department_id=policy.department_id,
             )
@@ -278,7 +284,7 @@ def answer(text: str, *, user: Any = None, k: int = 5) -> dict[str, Any]:
     ``kind`` is ``answer``, ``eligibility`` or ``unknown``; an unknown answer names no source and is handed off.
     """
     question = text.strip()
-    if is_eligibility_question(question):
+    if is_eligibility_question(question, user):
         return _eligibility(user)
     index = current_index()
     hits = index.search(terms(question), k=k)
@@ -294,7 +300,12 @@ def answer(text: str, *, user: Any = None, k: int = 5) -> dict[str, Any]:
             "hits": ranked,
         }
     best = hits[0]
-    cited = [h for h in hits if h.score >= 0.5 * best.score][:3]
+    cited, titles = [], set()
+    for hit in hits:  # one citation per title: the same item of two districts is one source for the reader
+        if hit.score >= 0.5 * best.score and hit.passage.title not in titles:
+            cited.append(hit)
+            titles.add(hit.passage.title)
+    cited = cited[:3]
     return {
         "kind": "answer",
         "text": _extract(best),
