@@ -18,6 +18,7 @@ from yiwang.catalog.api import router as catalog_router
 from yiwang.certificates.api import router as certificates_router
 from yiwang.collaboration.api import router as collaboration_router
 from yiwang.core.errors import DomainError
+from yiwang.disclosure.api import router as disclosure_router
 from yiwang.policies.api import router as policies_router
 from yiwang.registries.api import router as registries_router
 from yiwang.registries.govstack import router as govstack_router
@@ -107,3 +108,4 @@ api.add_router("/regulation", regulation_router)
 api.add_router("/collaboration", collaboration_router)
 api.add_router("/supervision", supervision_router)
 api.add_router("/risk", risk_router)
+api.add_router("/disclosure", disclosure_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "yiwang.collaboration",
     "yiwang.supervision",
     "yiwang.risk",
+    "yiwang.disclosure",
     "yiwang.portal",
     "yiwang.workbench",
     "yiwang.demo",

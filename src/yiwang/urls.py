@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("yiwang.collaboration.urls")),
     path("", include("yiwang.sharing.urls")),
     path("", include("yiwang.supervision.urls")),
+    path("", include("yiwang.disclosure.urls")),
     path("workbench/", include("yiwang.workbench.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

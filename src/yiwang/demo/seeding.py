@@ -136,6 +136,7 @@ def seed_demo_city(
     report.notes.extend(seed_services(city_code=city_code, logins=report.logins))
     report.logins.extend(_seed_regulation(city_code))
     report.logins.extend(_seed_collaboration(city_code))
+    report.logins.extend(_seed_disclosure(city_code))
     report.seconds["services"] = time.perf_counter() - clock
     report.seconds["total"] = time.perf_counter() - started
     return report
@@ -153,6 +154,12 @@ def _seed_collaboration(city_code: str) -> list[DemoLogin]:
     from yiwang.demo.supervision import ensure_demo_supervision
 
     return [*ensure_demo_collaboration(city_code=city_code), *ensure_demo_supervision(city_code=city_code)]
+
+
+def _seed_disclosure(city_code: str) -> list[DemoLogin]:
+    from yiwang.demo.disclosure import ensure_demo_disclosure
+
+    return ensure_demo_disclosure(city_code=city_code)
 
 
 def _probe(generator: CityGenerator, persons: int) -> list[PersonRecord]:

@@ -71,8 +71,11 @@ def test_demo_logins_have_their_kinds_and_scopes():
     report = seed_demo_city(seed=11, persons=PERSONS, enterprises=ENTERPRISES)
     users = {u.username: u for u in User.objects.all()}
 
-    # every account that can log in is printed (the liaisons of most villages only receive notices)
+    # every account that can log in is printed (the liaisons of most villages and 民生实事's proposers only receive
+    # notices)
     assert {login.username for login in report.logins} == {name for name, u in users.items() if u.has_usable_password()}
+    residents = {name for name in users if name.startswith("demo-resident-")}
+    assert residents and not any(users[name].has_usable_password() for name in residents)
     assert all(
         login.password == DEMO_PASSWORD and users[login.username].check_password(DEMO_PASSWORD)
         for login in report.logins
