@@ -106,6 +106,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "yiwang.core.notify.unread_count",
                 "yiwang.core.menus.menus",
+                "yiwang.portal.elder.elder_mode",
             ],
         },
     },

@@ -10,6 +10,8 @@ there is no automated refusal to appeal (ARCHITECTURE.md, Automated decisions).
 
 from __future__ import annotations
 
+import copy
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +21,7 @@ from yiwang.applications.models import Application
 from yiwang.catalog.approval import applicant_facts, application_fact_schema, load_approval_rules
 from yiwang.rules import explain
 
-__all__ = ["AutoDecision", "application_facts", "decide"]
+__all__ = ["AutoDecision", "application_facts", "decide", "readable_explanation"]
 
 
 @dataclass(frozen=True)
@@ -47,3 +49,37 @@ def decide(application: Application) -> AutoDecision | None:
     schema = application_fact_schema(application.item)
     explanation = explain(rules, application_facts(application), schema, as_of=timezone.localdate())
     return AutoDecision(approve=explanation.result == "true", explanation=explanation.as_dict())
+
+
+def _relabel(text: str, labels: dict[str, str]) -> str:
+    for code in sorted(labels, key=len, reverse=True):  # longest first: "active" before "act"
+        text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(code)}(?![A-Za-z0-9_])", labels[code], text)
+    return text
+
+
+def readable_explanation(explanation: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The stored explanation as a reader sees it: coded values by their labels (登记状态 = 存续, not = active).
+
+    The stored explanation keeps the codes (the evidence as evaluated); only what is shown is relabelled.
+    """
+    if not explanation:
+        return explanation
+    from yiwang.registries.elements import code_labels
+
+    shown = copy.deepcopy(explanation)
+    for condition in shown.get("conditions", []):
+        labels = code_labels(condition.get("source") or "")
+        if not labels:
+            continue
+        label = condition.get("fact_label") or ""
+        description = str(condition.get("description") or "")
+        head, tail = (
+            (label, description[len(label) :]) if label and description.startswith(label) else ("", description)
+        )
+        condition["description"] = head + _relabel(tail, labels)
+        actual = condition.get("actual")
+        if isinstance(actual, str):
+            condition["actual"] = labels.get(actual, actual)
+        elif isinstance(actual, list):
+            condition["actual"] = "、".join(labels.get(str(v), str(v)) for v in actual)
+    return shown

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, Division, User
-from yiwang.applications.lifecycle import FINAL_STATES, State
+from yiwang.applications.lifecycle import FINAL_STATES, STATE_TONES, State
 from yiwang.catalog.models import MaterialRequirement, ServiceItem
 from yiwang.certificates.models import Certificate
 from yiwang.core.fields import BlindIndexField, EncryptedTextField
@@ -78,6 +78,11 @@ class Application(models.Model):
     @property
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def state_tone(self) -> str:
+        """The tone of the state's status tag (info, success, warning, danger, neutral)."""
+        return STATE_TONES.get(self.state, "info")
 
 
 class ApplicationEvent(models.Model):
