@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "yiwang.catalog",
     "yiwang.applications",
     "yiwang.bundles",
+    "yiwang.channels",
     "yiwang.regulation",
     "yiwang.collaboration",
     "yiwang.supervision",

@@ -92,6 +92,29 @@ def apply_form(item: ServiceItem) -> type[ApplyForm]:
     return schema_form(item.form_schema, base=ApplyForm)  # type: ignore[return-value]
 
 
+def field_rows(
+    item: ServiceItem, filled: dict[str, Any], values: dict[str, Any], errors: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The apply form's fields as the page shows them: 免填 ones read-only with their source (``_field.html``)."""
+    required = set(item.form_schema.get("required") or [])
+    rows = []
+    for name, spec in (item.form_schema.get("properties") or {}).items():
+        p = filled.get(name)
+        rows.append(
+            {
+                "name": name,
+                "title": spec.get("title", name),
+                "spec": spec,
+                "required": name in required,
+                "prefilled": p is not None,
+                "source": p.source if p else "",
+                "value": p.value if p else values.get(name, ""),
+                "error": errors.get(name, ""),
+            }
+        )
+    return rows
+
+
 class _ChangesForm(forms.Form):
     """Corrected answers (补正), posted as ``f_<field>``: only the fields sent change; the service validates."""
 

@@ -12,6 +12,17 @@ from yiwang.certificates.models import Certificate
 from yiwang.core.fields import BlindIndexField, EncryptedTextField
 
 
+class Channel(models.TextChoices):
+    """办理渠道: where an application came in. The same service on every channel; reports are cut by it."""
+
+    ONLINE = "online", _("网上办")
+    MOBILE = "mobile", _("掌上办")
+    WINDOW = "window", _("窗口办")
+    ASSISTED = "assisted", _("帮代办")
+    KIOSK = "kiosk", _("自助终端")
+    THIRD_PARTY = "third_party", _("第三方渠道")
+
+
 class Application(models.Model):
     """One application. The applicant is a person (ID number) or an enterprise (USCC), acting through a user."""
 
@@ -29,6 +40,18 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("授权代办时，被代办的本人"),
+    )
+    channel = models.CharField(
+        _("办理渠道"), max_length=16, choices=Channel.choices, default=Channel.ONLINE, db_index=True
+    )
+    assisted_by = models.ForeignKey(
+        User,
+        verbose_name=_("帮办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("窗口工作人员或社区帮代办人员：代申请人录入，申请人本人确认"),
     )
     applicant_id = EncryptedTextField(_("申请人证件号码"), help_text=_("公民身份号码或统一社会信用代码"))
     applicant_index = BlindIndexField(source="applicant_id", db_index=True)

@@ -23,7 +23,7 @@ from yiwang.applications import autoapproval, intake
 from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
 from yiwang.applications.lifecycle import TRANSITIONS, Actor, State
-from yiwang.applications.models import Application, ApplicationEvent, DailyCounter, SubmittedMaterial
+from yiwang.applications.models import Application, ApplicationEvent, Channel, DailyCounter, SubmittedMaterial
 from yiwang.applications.prefill import prefill
 from yiwang.catalog.formschema import bound_elements
 from yiwang.catalog.models import ServiceItem
@@ -45,7 +45,8 @@ def _next_number(item: ServiceItem, today: date) -> str:
 
 
 def _event(application: Application, action: str, from_state: str, actor: User | None, note: str = "") -> None:
-    principal = application.on_behalf_of
+    # for whom the actor acted: the principal of a delegated case, the applicant of one a helper entered (帮代办)
+    principal = application.on_behalf_of or (application.submitted_by if application.assisted_by_id else None)
     event = ApplicationEvent.objects.create(
         application=application,
         action=action,
@@ -60,7 +61,8 @@ def _event(application: Application, action: str, from_state: str, actor: User |
         on_behalf_of=principal.username if principal and actor and actor.pk != principal.pk else "",
         obj=application,
         reason=note,
-        data={"no": application.application_no, "from": from_state, "to": application.state},
+        data={"no": application.application_no, "from": from_state, "to": application.state}
+        | ({"channel": application.channel} if action == "submit" else {}),
     )
     _tell_applicant(application, event, actor)
 
@@ -130,8 +132,13 @@ def submit_application(
     uploads: dict[int, Any] | None = None,
     on_behalf_of: User | None = None,
     in_bundle: bool = False,
+    channel: str = Channel.ONLINE,
+    assisted_by: User | None = None,
 ) -> Application:
     """Submit an application; the same idempotency key from the same user returns the first application.
+
+    ``channel`` records where it came in (网上办, 窗口办, 帮代办 …); ``assisted_by`` the window official or community
+    worker who entered it for the applicant, whose own confirmation the caller has checked (``yiwang.channels``).
 
     With ``on_behalf_of`` the user is a delegate (授权代办): a delegation in force must cover the item, and the
     application is the principal's (their identity, their registry data), with both recorded.
@@ -161,6 +168,8 @@ def submit_application(
             principal=on_behalf_of,
             in_bundle=in_bundle,
             digest=digest,
+            channel=channel,
+            assisted_by=assisted_by,
         ),
     )
     if not created and not _awaits_auto_decision(application):
@@ -219,7 +228,11 @@ def _submit(
     principal: User | None,
     in_bundle: bool,
     digest: str,
+    channel: str = Channel.ONLINE,
+    assisted_by: User | None = None,
 ) -> Application:
+    if channel not in Channel.values:
+        raise ValidationFailed(_("未知的办理渠道"), field="channel")
     if not item.is_published:
         raise Conflict(_("该事项未发布，暂不能申请"), field="item")
     applicant = principal or user
@@ -255,12 +268,14 @@ def _submit(
         in_bundle=in_bundle,
         request_digest=digest,
         submitted_at=now,
+        channel=channel,
+        assisted_by=assisted_by,
     )
     for requirement_id, cert in by_certificate.items():
         SubmittedMaterial.objects.create(application=application, requirement_id=requirement_id, certificate=cert)
     for requirement_id, upload in uploads.items():
         _attach_upload(application, requirement_id, upload)
-    _event(application, "submit", "", user)
+    _event(application, "submit", "", assisted_by or user)
     return application
 
 
