@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("yiwang.catalog.urls")),
     path("", include("yiwang.applications.urls")),
     path("", include("yiwang.bundles.urls")),
+    path("", include("yiwang.channels.urls")),
     path("", include("yiwang.policies.urls")),
     path("", include("yiwang.regulation.urls")),
     path("", include("yiwang.risk.urls")),

@@ -38,6 +38,8 @@ class ApplicationOut(Schema):
     item_name: str
     state: str
     state_label: str
+    channel: str
+    channel_label: str
     submitted_at: datetime
     due_on: date | None
     deadline: str
@@ -67,6 +69,8 @@ def _out(application: Application, actor: str) -> ApplicationOut:
         item_name=application.item.name,
         state=application.state,
         state_label=str(application.get_state_display()),
+        channel=application.channel,
+        channel_label=str(application.get_channel_display()),
         submitted_at=application.submitted_at,
         due_on=application.due_on,
         deadline=deadline_colour(application),

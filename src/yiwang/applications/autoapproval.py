@@ -10,7 +10,9 @@ there is no automated refusal to appeal (ARCHITECTURE.md, Automated decisions).
 
 from __future__ import annotations
 
+import copy
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +24,7 @@ from yiwang.catalog.models import ServiceItem
 from yiwang.registries.models import Person
 from yiwang.rules import explain
 
-__all__ = ["AutoDecision", "application_facts", "decide", "decide_facts"]
+__all__ = ["AutoDecision", "application_facts", "decide", "decide_facts", "readable_explanation"]
 
 log = logging.getLogger(__name__)
 
@@ -71,3 +73,37 @@ def decide_facts(
         log.exception("auto-approval check failed for a submission of item %s", item.pk)
         return None
     return AutoDecision(approve=explanation.result == "true", explanation=explanation.as_dict())
+
+
+def _relabel(text: str, labels: dict[str, str]) -> str:
+    for code in sorted(labels, key=len, reverse=True):  # longest first: "active" before "act"
+        text = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(code)}(?![A-Za-z0-9_])", labels[code], text)
+    return text
+
+
+def readable_explanation(explanation: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The stored explanation as a reader sees it: coded values by their labels (登记状态 = 存续, not = active).
+
+    The stored explanation keeps the codes (the evidence as evaluated); only what is shown is relabelled.
+    """
+    if not explanation:
+        return explanation
+    from yiwang.registries.elements import code_labels
+
+    shown = copy.deepcopy(explanation)
+    for condition in shown.get("conditions", []):
+        labels = code_labels(condition.get("source") or "")
+        if not labels:
+            continue
+        label = condition.get("fact_label") or ""
+        description = str(condition.get("description") or "")
+        head, tail = (
+            (label, description[len(label) :]) if label and description.startswith(label) else ("", description)
+        )
+        condition["description"] = head + _relabel(tail, labels)
+        actual = condition.get("actual")
+        if isinstance(actual, str):
+            condition["actual"] = labels.get(actual, actual)
+        elif isinstance(actual, list):
+            condition["actual"] = "、".join(labels.get(str(v), str(v)) for v in actual)
+    return shown

@@ -8,7 +8,7 @@ errors are also the service's: a :class:`~yiwang.core.errors.DomainError` lands 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +92,29 @@ def apply_form(item: ServiceItem) -> type[ApplyForm]:
     return schema_form(item.form_schema, base=ApplyForm)  # type: ignore[return-value]
 
 
+def field_rows(
+    item: ServiceItem, filled: dict[str, Any], values: dict[str, Any], errors: dict[str, str]
+) -> list[dict[str, Any]]:
+    """The apply form's fields as the page shows them: 免填 ones read-only with their source (``_field.html``)."""
+    required = set(item.form_schema.get("required") or [])
+    rows = []
+    for name, spec in (item.form_schema.get("properties") or {}).items():
+        p = filled.get(name)
+        rows.append(
+            {
+                "name": name,
+                "title": spec.get("title", name),
+                "spec": spec,
+                "required": name in required,
+                "prefilled": p is not None,
+                "source": p.source if p else "",
+                "value": p.value if p else values.get(name, ""),
+                "error": errors.get(name, ""),
+            }
+        )
+    return rows
+
+
 class _ChangesForm(forms.Form):
     """Corrected answers (补正), posted as ``f_<field>``: only the fields sent change; the service validates."""
 
@@ -172,6 +195,41 @@ class BulkAcceptForm(forms.Form):
 
     action = forms.ChoiceField(choices=[("accept", "accept")])
     selected = _Numbers(required=False)
+
+
+class InboxFilterForm(forms.Form):
+    """The inbox's filters (GET): search words, state, item, channel, deadline, and the sort order."""
+
+    SORTS = [
+        ("due", _("办结期限（最紧迫在前）")),
+        ("oldest", _("提交时间（最早在前）")),
+        ("newest", _("提交时间（最新在前）")),
+        ("item", _("事项名称")),
+    ]
+    DEADLINES = [("", _("全部期限")), ("overdue", _("已超期")), ("soon", _("即将到期")), ("unaccepted", _("未受理"))]
+
+    q = forms.CharField(label=_("搜索"), required=False, max_length=64, help_text=_("办件编号、申请人或事项名称"))
+    state = forms.ChoiceField(label=_("状态"), required=False)
+    item = forms.TypedChoiceField(label=_("事项"), required=False, coerce=int, empty_value=None)
+    channel = forms.ChoiceField(label=_("办理渠道"), required=False)
+    deadline = forms.ChoiceField(label=_("期限"), required=False, choices=DEADLINES)
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORTS)
+
+    def __init__(self, *args: Any, items: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from yiwang.applications.lifecycle import State
+        from yiwang.applications.models import Channel
+
+        choices: dict[str, list[Any]] = {
+            "state": [("", _("全部在办")), ("final", _("已办结、不予受理或撤回")), *State.choices],
+            "item": [("", _("全部事项")), *items],
+            "channel": [("", _("全部渠道")), *Channel.choices],
+        }
+        for name, options in choices.items():
+            cast(forms.ChoiceField, self.fields[name]).choices = options
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-control" if name == "q" else "form-select"
+        cast(forms.TextInput, self.fields["q"].widget).input_type = "search"
 
 
 class CaseStepForm(forms.Form):

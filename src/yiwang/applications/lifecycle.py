@@ -30,6 +30,20 @@ class State(models.TextChoices):
 FINAL_STATES = frozenset({State.REFUSED, State.DENIED, State.COMPLETED, State.WITHDRAWN})
 CLOCK_RUNNING = frozenset({State.ACCEPTED, State.APPROVED})
 
+#: the tone of each state's status tag (docs/design.md): waiting on the applicant is a warning, a decision in their
+#: favour a success, a refusal a danger; the tag always shows the state's label too, never colour alone
+STATE_TONES: dict[str, str] = {
+    State.SUBMITTED: "info",
+    State.ACCEPTED: "info",
+    State.CORRECTION_REQUESTED: "warning",
+    State.SUSPENDED: "warning",
+    State.APPROVED: "success",
+    State.COMPLETED: "success",
+    State.REFUSED: "danger",
+    State.DENIED: "danger",
+    State.WITHDRAWN: "neutral",
+}
+
 
 class Actor(models.TextChoices):
     APPLICANT = "applicant", _("申请人")

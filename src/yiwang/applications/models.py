@@ -6,10 +6,21 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, Division, User
-from yiwang.applications.lifecycle import FINAL_STATES, State
+from yiwang.applications.lifecycle import FINAL_STATES, STATE_TONES, State
 from yiwang.catalog.models import MaterialRequirement, ServiceItem
 from yiwang.certificates.models import Certificate
 from yiwang.core.fields import BlindIndexField, EncryptedTextField
+
+
+class Channel(models.TextChoices):
+    """办理渠道: where an application came in. The same service on every channel; reports are cut by it."""
+
+    ONLINE = "online", _("网上办")
+    MOBILE = "mobile", _("掌上办")
+    WINDOW = "window", _("窗口办")
+    ASSISTED = "assisted", _("帮代办")
+    KIOSK = "kiosk", _("自助终端")
+    THIRD_PARTY = "third_party", _("第三方渠道")
 
 
 class Application(models.Model):
@@ -29,6 +40,18 @@ class Application(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         help_text=_("授权代办时，被代办的本人"),
+    )
+    channel = models.CharField(
+        _("办理渠道"), max_length=16, choices=Channel.choices, default=Channel.ONLINE, db_index=True
+    )
+    assisted_by = models.ForeignKey(
+        User,
+        verbose_name=_("帮办人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("窗口工作人员或社区帮代办人员：代申请人录入，申请人本人确认"),
     )
     applicant_id = EncryptedTextField(_("申请人证件号码"), help_text=_("公民身份号码或统一社会信用代码"))
     applicant_index = BlindIndexField(source="applicant_id", db_index=True)
@@ -78,6 +101,11 @@ class Application(models.Model):
     @property
     def is_final(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def state_tone(self) -> str:
+        """The tone of the state's status tag (info, success, warning, danger, neutral)."""
+        return STATE_TONES.get(self.state, "info")
 
 
 class ApplicationEvent(models.Model):

@@ -24,7 +24,7 @@ from yiwang.applications import autoapproval, intake, numbers
 from yiwang.applications.delegation import active_delegation
 from yiwang.applications.forms_data import clean_form_data
 from yiwang.applications.lifecycle import TRANSITIONS, Actor, State
-from yiwang.applications.models import Application, ApplicationEvent, SubmittedMaterial
+from yiwang.applications.models import Application, ApplicationEvent, Channel, SubmittedMaterial
 from yiwang.applications.prefill import applicant_records, prefill
 from yiwang.catalog.formschema import bound_elements
 from yiwang.catalog.models import MaterialRequirement, ServiceItem
@@ -39,7 +39,8 @@ AUDIENCE_OF_KIND: dict[str, set[str]] = {User.Kind.PERSON: {"person", "both"}, U
 
 
 def _event(application: Application, action: str, from_state: str, actor: User | None, note: str = "") -> None:
-    principal = application.on_behalf_of
+    # for whom the actor acted: the principal of a delegated case, the applicant of one a helper entered (帮代办)
+    principal = application.on_behalf_of or (application.submitted_by if application.assisted_by_id else None)
     event = ApplicationEvent.objects.create(
         application=application,
         action=action,
@@ -54,7 +55,8 @@ def _event(application: Application, action: str, from_state: str, actor: User |
         on_behalf_of=principal.username if principal and actor and actor.pk != principal.pk else "",
         obj=application,
         reason=note,
-        data={"no": application.application_no, "from": from_state, "to": application.state},
+        data={"no": application.application_no, "from": from_state, "to": application.state}
+        | ({"channel": application.channel} if action == "submit" else {}),
     )
     _tell_applicant(application, event, actor)
 
@@ -128,8 +130,13 @@ def submit_application(
     uploads: dict[int, Any] | None = None,
     on_behalf_of: User | None = None,
     in_bundle: bool = False,
+    channel: str = Channel.ONLINE,
+    assisted_by: User | None = None,
 ) -> Application:
     """Submit an application; the same idempotency key from the same user returns the first application.
+
+    ``channel`` records where it came in (网上办, 窗口办, 帮代办 …); ``assisted_by`` the window official or community
+    worker who entered it for the applicant, whose own confirmation the caller has checked (``yiwang.channels``).
 
     With ``on_behalf_of`` the user is a delegate (授权代办): a delegation in force must cover the item, and the
     application is the principal's (their identity, their registry data), with both recorded.
@@ -164,6 +171,8 @@ def submit_application(
             principal=on_behalf_of,
             in_bundle=in_bundle,
             digest=digest,
+            channel=channel,
+            assisted_by=assisted_by,
         ),
     )
     if created or not _awaits_auto_decision(application):
@@ -228,9 +237,13 @@ def _prepare(
     principal: User | None,
     in_bundle: bool,
     digest: str,
+    channel: str = Channel.ONLINE,
+    assisted_by: User | None = None,
 ) -> Callable[[str], Application]:
     """Everything a submission reads and computes, before its transaction: checks, 免填, 免提交, the uploaded files
     (stored; removed again if the submission fails), the 秒批 decision and its deadlines. Returns what stores it."""
+    if channel not in Channel.values:
+        raise ValidationFailed(_("未知的办理渠道"), field="channel")
     if not item.is_published:
         raise Conflict(_("该事项未发布，暂不能申请"), field="item")
     applicant = principal or user
@@ -275,8 +288,10 @@ def _prepare(
             request_digest=digest,
             submitted_at=now,
             auto_decision=decision.explanation if decision is not None else None,
+            channel=channel,
+            assisted_by=assisted_by,
         )
-        steps: list[tuple[str, str, str, User | None, str]] = [("submit", "", State.SUBMITTED, user, "")]
+        steps: list[tuple[str, str, str, User | None, str]] = [("submit", "", State.SUBMITTED, assisted_by or user, "")]
         if decision is not None and decision.approve:
             steps += _decide_at_once(application, clock)
         elif decision is not None:
@@ -351,7 +366,8 @@ def _decide_at_once(application: Application, clock: dict[str, Any]) -> list[tup
 
 def _events(application: Application, steps: list[tuple[str, str, str, User | None, str]]) -> None:
     """The timeline, audit entries and notices of several steps at once (one insert each, one ledger append)."""
-    principal = application.on_behalf_of
+    # for whom the actor acted: the principal of a delegated case, the applicant of one a helper entered (帮代办)
+    principal = application.on_behalf_of or (application.submitted_by if application.assisted_by_id else None)
     events = ApplicationEvent.objects.bulk_create(
         [
             ApplicationEvent(application=application, action=a, from_state=f, to_state=t, actor=actor, note=note)

@@ -137,9 +137,16 @@ def seed_demo_city(
     report.logins.extend(_seed_regulation(city_code))
     report.logins.extend(_seed_collaboration(city_code))
     report.logins.extend(_seed_disclosure(city_code))
+    report.logins.extend(_seed_channels(city_code))
     report.seconds["services"] = time.perf_counter() - clock
     report.seconds["total"] = time.perf_counter() - started
     return report
+
+
+def _seed_channels(city_code: str) -> list[DemoLogin]:
+    from yiwang.demo.channels import ensure_demo_helper
+
+    return ensure_demo_helper(city_code=city_code)
 
 
 def _seed_regulation(city_code: str) -> list[DemoLogin]:

@@ -11,3 +11,12 @@ class ErrorReportForm(forms.Form):
     field = forms.CharField(max_length=64, widget=forms.HiddenInput)
     value = forms.CharField(label=_("正确的值"), max_length=200)
     note = forms.CharField(label=_("说明"), max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ElderModeForm(forms.Form):
+    """The elder-mode switch (长辈版): on (1) or off (0)."""
+
+    on = forms.ChoiceField(label=_("长辈版"), choices=[("1", _("开启")), ("0", _("关闭"))])
+
+    def clean_on(self) -> bool:
+        return bool(self.cleaned_data["on"] == "1")

@@ -4,22 +4,80 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import DomainError
 from yiwang.core.forms import add_domain_error, errors_text
-from yiwang.portal.forms import ErrorReportForm
+from yiwang.portal import frontdoor
+from yiwang.portal.elder import ELDER_COOKIE, ELDER_COOKIE_AGE
+from yiwang.portal.forms import ElderModeForm, ErrorReportForm
+from yiwang.portal.life_events import ENTERPRISE_EVENTS, PERSON_EVENTS, event_by_slug
 from yiwang.registries.models import LegalEntity, Person
 from yiwang.registries.selectors import provenance_rows
 from yiwang.registries.services import report_discrepancy
 
+#: the searches shown under the home page's search box (大家都在搜): everyday words the catalogue knows
+HOT_WORDS = ("居住证", "新生儿落户", "开饭店", "办退休", "公积金", "个税汇算", "结婚登记", "企业注销")
+
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """The front door: search first, life events for persons and firms, popular services, one's own summary."""
+    user = request.user
+    space = frontdoor.dashboard(user) if user.is_authenticated and user.kind in {"person", "agent"} else None
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "hot_words": HOT_WORDS,
+            "person_events": PERSON_EVENTS,
+            "enterprise_events": ENTERPRISE_EVENTS,
+            "popular": frontdoor.popular_services(),
+            "space": space,
+        },
+    )
+
+
+def life_event(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/events/<slug>/``: the services of one life event, in order, with its one-thing bundles."""
+    event = event_by_slug(slug)
+    if event is None:
+        raise Http404
+    return render(
+        request,
+        "portal/life_event.html",
+        {"event": event, "services": frontdoor.services_for(event), "bundles": frontdoor.bundles_for(event)},
+    )
+
+
+@login_required
+def space(request: AuthedRequest) -> HttpResponse:
+    """个人空间: my cases with their next step, my certificates, offers awaiting confirmation, messages."""
+    return render(request, "portal/space.html", frontdoor.dashboard(request.user))
+
+
+@require_POST
+def elder_mode(request: HttpRequest) -> HttpResponse:
+    """Switch elder mode (长辈版) on or off; the choice persists in a cookie for a year, on any device state."""
+    form = ElderModeForm(request.POST)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target or "/")
+    if not form.is_valid():
+        messages.error(request, errors_text(form))
+        return response
+    if form.cleaned_data["on"]:
+        response.set_cookie(ELDER_COOKIE, "1", max_age=ELDER_COOKIE_AGE, samesite="Lax", secure=request.is_secure())
+    else:
+        response.delete_cookie(ELDER_COOKIE, samesite="Lax")
+    return response
 
 
 def _own_records(request: AuthedRequest) -> tuple[Person | None, LegalEntity | None]:

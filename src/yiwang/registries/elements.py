@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from yiwang.registries.models import DataElement, Person
+from yiwang.registries.models import CreditRating, DataElement, LegalEntity, Person
 
 ELEMENTS_CSV = Path(__file__).resolve().parent / "data" / "elements.csv"
 _FIELDS = ["registry", "field_name", "name", "name_en", "data_type", "format_rule", "unit", "source_kind", "level",
@@ -58,3 +58,23 @@ def element_value(record: Any, field_name: str) -> Any:
         # a referred person (legal representative) by name; a coded reference (division, industry) by its code
         return related.name if isinstance(related, Person) else getattr(record, field.attname)
     return getattr(record, field_name)
+
+
+#: the model of each registry whose fields carry the elements' coded values
+_REGISTRY_MODELS: dict[str, Any] = {"person": Person, "entity": LegalEntity, "credit": CreditRating}
+
+
+def code_labels(element_code: str) -> dict[str, str]:
+    """The readable label of each code of a coded element (``entity.status``: ``active`` → 存续), else ``{}``.
+
+    What a citizen reads instead of a raw code wherever an element's value is shown (the 秒批 explanation).
+    """
+    registry, _, field_name = element_code.partition(".")
+    model = _REGISTRY_MODELS.get(registry)
+    if model is None or not field_name:
+        return {}
+    try:
+        field = model._meta.get_field(field_name)
+    except Exception:  # FieldDoesNotExist: an element of a derived record, or a stale code
+        return {}
+    return {str(code): str(label) for code, label in (getattr(field, "choices", None) or [])}

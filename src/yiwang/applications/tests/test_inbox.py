@@ -99,3 +99,44 @@ def test_bulk_accept_and_public_ratings_page(client, org, make_official, food_it
     )
     client.logout()
     assert "政务服务好差评公开" in client.get("/applications/ratings/").content.decode()  # public, no login
+
+
+@pytest.mark.django_db
+def test_inbox_filters_searches_counts_sorts_and_cuts_by_channel(
+    monkeypatch, org, make_official, food_item, agent, plan, client
+):
+    from django.urls import reverse
+
+    from yiwang.applications.models import Application, Channel
+
+    clerk = make_official("clerk", org.xihu_samr)
+    first = _apply(food_item, agent, plan, "key-first-0001")
+    second = _apply(food_item, agent, plan, "key-second-001")
+    third = _apply(food_item, agent, plan, "key-third-0001")
+    Application.objects.filter(pk=third.pk).update(channel=Channel.WINDOW)
+    fixed_today(monkeypatch, date(2026, 11, 2))
+    act(first, "accept", actor=clerk)  # due 2026-11-09: overdue by the 20th
+    fixed_today(monkeypatch, date(2026, 11, 20))
+    client.force_login(clerk)
+    url = reverse("applications:workbench:inbox")
+
+    def numbers(**params):
+        response = client.get(url, params)
+        assert response.status_code == 200
+        html = response.content.decode()
+        return [a.application_no for a in (first, second, third) if a.application_no in html], html
+
+    shown, html = numbers()
+    assert shown == [first.application_no, second.application_no, third.application_no]
+    assert 'id="count-total">3<' in html and 'id="count-submitted">2<' in html and 'id="count-overdue">1<' in html
+    assert 'id="count-channel-window">1<' in html
+    assert numbers(state="accepted")[0] == [first.application_no]
+    assert numbers(deadline="overdue")[0] == [first.application_no]
+    assert numbers(channel="window")[0] == [third.application_no]
+    assert numbers(q=second.application_no)[0] == [second.application_no]
+    assert numbers(q="没有这个人")[0] == []
+    newest = client.get(url, {"sort": "newest"}).content.decode()
+    assert newest.index(third.application_no) < newest.index(second.application_no) < newest.index(first.application_no)
+    report = newest[newest.index('id="channel-report"') :]
+    assert "窗口办</th><td>1</td>" in report and "网上办</th><td>2</td>" in report
+    assert client.get(url, {"state": "nonsense"}).status_code == 400  # a bad filter is said, not ignored

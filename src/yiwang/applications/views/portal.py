@@ -27,6 +27,7 @@ from yiwang.applications.forms import (
     add_domain_error,
     apply_form,
     changes_form,
+    field_rows,
 )
 from yiwang.applications.forms_data import FormInvalid
 from yiwang.applications.intake import applicant_identity
@@ -38,26 +39,6 @@ from yiwang.applications.selectors import applications_of
 from yiwang.applications.services import act, certificates_for_materials, submit_application
 from yiwang.catalog.models import ServiceItem
 from yiwang.core.errors import Conflict, DomainError, ValidationFailed
-
-
-def _fields(item: ServiceItem, filled: dict[str, Any], values: dict[str, Any], errors: dict[str, str]) -> list[dict]:
-    required = set(item.form_schema.get("required") or [])
-    rows = []
-    for name, spec in (item.form_schema.get("properties") or {}).items():
-        p = filled.get(name)
-        rows.append(
-            {
-                "name": name,
-                "title": spec.get("title", name),
-                "spec": spec,
-                "required": name in required,
-                "prefilled": p is not None,
-                "source": p.source if p else "",
-                "value": p.value if p else values.get(name, ""),
-                "error": errors.get(name, ""),
-            }
-        )
-    return rows
 
 
 def principal_for_page(request: AuthedRequest, principals: list[User]) -> User | None:
@@ -114,7 +95,7 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
         "applications/apply.html",
         {
             "item": item,
-            "fields": _fields(item, filled, values, errors),
+            "fields": field_rows(item, filled, values, errors),
             "materials": materials,
             "key": form["idempotency_key"].value() or uuid.uuid4().hex,
             "general_error": "；".join(str(e) for e in form.non_field_errors()) if form.is_bound else "",

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.http import AuthedRequest, official_required
 from yiwang.accounts.scopes import scope_queryset
 from yiwang.applications.deadlines import COLOUR_TEXT, deadline_colour
 from yiwang.applications.feedback import record_follow_up, record_rectification
-from yiwang.applications.forms import BulkAcceptForm, CaseStepForm, RectificationForm
-from yiwang.applications.lifecycle import Actor, allowed_actions
-from yiwang.applications.models import Application, Rectification
-from yiwang.applications.selectors import cases_for, inbox_for
+from yiwang.applications.forms import BulkAcceptForm, CaseStepForm, InboxFilterForm, RectificationForm
+from yiwang.applications.lifecycle import FINAL_STATES, Actor, State, allowed_actions
+from yiwang.applications.models import Application, Channel, Rectification
+from yiwang.applications.selectors import InboxQuery, cases_for, channel_report, filtered_cases, inbox_counts, inbox_for
 from yiwang.applications.services import act
 from yiwang.core.errors import DomainError
 from yiwang.core.identifiers import is_valid_id_number
@@ -53,12 +56,54 @@ def inbox(request: AuthedRequest) -> HttpResponse:
         for line in failed:
             messages.error(request, line)
         return redirect("applications:workbench:inbox")
+    return _inbox_page(request)
+
+
+#: cases a page of the inbox shows
+INBOX_PAGE_SIZE = 50
+
+
+def _inbox_page(request: AuthedRequest) -> HttpResponse:
+    """The inbox with its filters, search, counts, sort order and pages (GET only: a view is a link to keep)."""
+    today = timezone.localdate()
+    scope = cases_for(request.user).exclude(state__in=FINAL_STATES).order_by()
+    items = list(scope.values_list("item_id", "item__name").distinct().order_by("item__name"))
+    form = InboxFilterForm(request.GET or None, items=items)
+    query = InboxQuery()
+    if form.is_bound and form.is_valid():
+        query = InboxQuery(**{k: v for k, v in form.cleaned_data.items() if v not in (None, "")})
+    page = Paginator(filtered_cases(request.user, query, today=today).select_related("assisted_by"), INBOX_PAGE_SIZE)
+    page_obj = page.get_page(request.GET.get("page"))
     days = WorkingDays()
     rows = []
-    for application in inbox_for(request.user)[:200]:
+    for application in page_obj:
         colour = deadline_colour(application, days=days)
         rows.append({"a": application, "colour": colour, "colour_text": COLOUR_TEXT[colour]})
-    return render(request, "applications/workbench/inbox.html", {"rows": rows})
+    params = request.GET.copy()
+    params.pop("page", None)
+    counts = inbox_counts(request.user, today=today)
+    return render(
+        request,
+        "applications/workbench/inbox.html",
+        {
+            "rows": rows,
+            "form": form,
+            "page": page_obj,
+            "querystring": params.urlencode(),
+            "filtered": bool(params),
+            "counts": counts,
+            "state_counts": [
+                (code, label, counts.by_state.get(code, 0)) for code, label in State.choices if code not in FINAL_STATES
+            ],
+            "channel_counts": [
+                (code, label, counts.by_channel.get(code, 0))
+                for code, label in Channel.choices
+                if counts.by_channel.get(code)
+            ],
+            "channel_report": channel_report(request.user, since=today - timedelta(days=30)),
+        },
+        status=400 if form.is_bound and not form.is_valid() else 200,
+    )
 
 
 @official_required
