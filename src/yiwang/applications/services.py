@@ -385,7 +385,8 @@ def _events(application: Application, steps: list[tuple[str, str, str, User | No
                 "on_behalf_of": principal.username if principal and actor and actor.pk != principal.pk else "",
                 "obj": application,
                 "reason": note,
-                "data": {"no": application.application_no, "from": f, "to": t},
+                "data": {"no": application.application_no, "from": f, "to": t}
+                | ({"channel": application.channel} if a == "submit" else {}),
             }
             for a, f, t, actor, note in steps
         ]
