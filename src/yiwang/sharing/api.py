@@ -397,3 +397,28 @@ def decide_dataset_application(request: AuthedRequest, pk: int, body: DatasetDec
         request.user, application, approve=body.approve, agreement_no=body.agreement_no
     )
     return _application_out(application)
+
+
+class OperationVerifyIn(Schema):
+    record_key: str
+    field: str
+    claimed: str
+    purpose: str
+
+
+class OperationVerifyOut(Schema):
+    answer: bool
+
+
+@router.post("/operations/{pk}/verify", response=OperationVerifyOut)
+def verify_operation_claim(request: AuthedRequest, pk: int, body: OperationVerifyIn) -> dict[str, bool]:
+    """授权运营 verification: whether a record's field equals the claimed value. A yes or no leaves, never the value;
+    only the operator's own agents may ask, under an agreement in force."""
+    agreement = OperationAgreement.objects.filter(pk=pk).first()
+    uscc = request.user.enterprise_uscc or ""
+    if agreement is None or not uscc or agreement.operator_uscc != uscc:
+        raise NotFound(_("未找到该授权运营协议"), field="agreement")
+    answer = operations.verify_claim(
+        agreement, record_key=body.record_key, field=body.field, claimed=body.claimed, purpose=body.purpose
+    )
+    return {"answer": answer}

@@ -12,7 +12,30 @@ from yiwang.accounts.models import Department, Division
 from yiwang.sharing.models import Grade, OperationAgreement, Resource, SharingType
 
 
-class GrantRequestForm(forms.Form):
+class StyledForm(forms.Form):
+    """Bootstrap 5 classes on every widget, as the portal and workbench layouts expect."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def style_widgets(self) -> None:
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                widget.attrs["class"] = " ".join([*classes, css])
+
+
+class GrantRequestForm(StyledForm):
     resource = forms.ModelChoiceField(label=_("资源"), queryset=Resource.objects.exclude(sharing_type="not_shared"))
     items = forms.CharField(label=_("信息项（逗号分隔的编码）"), max_length=500)
     purpose = forms.CharField(label=_("使用用途"), max_length=500)
@@ -27,16 +50,16 @@ class GrantRequestForm(forms.Form):
         return [f.strip() for f in self.cleaned_data["items"].replace("，", ",").split(",") if f.strip()]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(StyledForm):
     decision = forms.ChoiceField(label=_("审核结果"), choices=[("approve", _("同意共享")), ("refuse", _("不予共享"))])
     reason = forms.CharField(label=_("审核意见"), max_length=500, required=False)
 
 
-class RevokeForm(forms.Form):
+class RevokeForm(StyledForm):
     reason = forms.CharField(label=_("撤销理由"), max_length=500)
 
 
-class StatisticForm(forms.Form):
+class StatisticForm(StyledForm):
     measure = forms.ChoiceField(label=_("统计量"), choices=[("count", _("主体数量")), ("headcount", _("从业人数合计"))])
     division = forms.CharField(label=_("区划代码前缀"), max_length=12, required=False)
     industry = forms.CharField(label=_("行业代码前缀"), max_length=5, required=False)
@@ -49,11 +72,11 @@ class StatisticForm(forms.Form):
     )
 
 
-class DatasetApplicationForm(forms.Form):
+class DatasetApplicationForm(StyledForm):
     purpose = forms.CharField(label=_("用途"), max_length=500)
 
 
-class SecureSumOpenForm(forms.Form):
+class SecureSumOpenForm(StyledForm):
     description = forms.CharField(label=_("统计口径"), max_length=200)
     unit = forms.CharField(label=_("计量单位"), max_length=16, required=False)
     parties = forms.ModelMultipleChoiceField(
@@ -63,7 +86,7 @@ class SecureSumOpenForm(forms.Form):
     )
 
 
-class SecureSumContributeForm(forms.Form):
+class SecureSumContributeForm(StyledForm):
     department = forms.ModelChoiceField(label=_("代表部门"), queryset=Department.objects.none())
     value = forms.DecimalField(
         label=_("本部门数值"),
@@ -98,7 +121,7 @@ class DivisionField(forms.CharField):
         return division
 
 
-class ThematicDefineForm(forms.Form):
+class ThematicDefineForm(StyledForm):
     """A thematic database by schema: one field a line, ``name,title,type,source_kind,grade,mask``."""
 
     code = forms.SlugField(label=_("编码"), max_length=64, help_text=_("小写英文、数字和连字符，例如 food-licence"))
@@ -129,7 +152,7 @@ class ThematicDefineForm(forms.Form):
         return fields
 
 
-class ThematicRowForm(forms.Form):
+class ThematicRowForm(StyledForm):
     """One record of a thematic database: the division, then a field for each of the schema's fields."""
 
     division = DivisionField()
@@ -140,12 +163,13 @@ class ThematicRowForm(forms.Form):
             self.fields[f"f_{spec['name']}"] = forms.CharField(
                 label=spec.get("title") or spec["name"], required=position == 0 or bool(spec.get("required"))
             )
+        self.style_widgets()
 
     def record(self) -> dict[str, str]:
         return {k.removeprefix("f_"): v for k, v in self.cleaned_data.items() if k.startswith("f_")}
 
 
-class ThematicImportForm(forms.Form):
+class ThematicImportForm(StyledForm):
     division = DivisionField()
     file = forms.FileField(
         label=_("CSV 文件"), help_text=_("UTF-8 编码，表头为字段名；整批校验，有一行出错则全部不写入。")
@@ -159,7 +183,7 @@ class ThematicImportForm(forms.Form):
             raise forms.ValidationError(_("文件须为 UTF-8 编码的 CSV")) from exc
 
 
-class ReturnScheduleForm(forms.Form):
+class ReturnScheduleForm(StyledForm):
     resource = forms.ModelChoiceField(label=_("资源"), queryset=Resource.objects.filter(kind=Resource.Kind.DATA))
     division = DivisionField(label=_("回流区划代码"))
     recipient = forms.ModelChoiceField(label=_("接收部门"), queryset=Department.objects.order_by("division_id", "code"))
@@ -171,16 +195,16 @@ class ReturnScheduleForm(forms.Form):
         return [f.strip() for f in self.cleaned_data["items"].replace("，", ",").split(",") if f.strip()]
 
 
-class ReturnRunForm(forms.Form):
+class ReturnRunForm(StyledForm):
     """Deliver a return now (the button's form: nothing to fill)."""
 
 
-class ReceiptCheckForm(forms.Form):
+class ReceiptCheckForm(StyledForm):
     extract = forms.IntegerField(widget=forms.HiddenInput)
     file = forms.FileField(label=_("收到的文件"))
 
 
-class OperationApplyForm(forms.Form):
+class OperationApplyForm(StyledForm):
     resource = forms.ModelChoiceField(
         label=_("资源"), queryset=Resource.objects.filter(sharing_type=SharingType.CONDITIONAL)
     )
@@ -189,7 +213,7 @@ class OperationApplyForm(forms.Form):
     output = forms.ChoiceField(label=_("输出形式"), choices=OperationAgreement.Output.choices)
 
 
-class OperationDecisionForm(forms.Form):
+class OperationDecisionForm(StyledForm):
     decision = forms.ChoiceField(
         label=_("审核结果"), choices=[("approve", _("同意并签署协议")), ("refuse", _("不予授权"))]
     )
@@ -200,10 +224,10 @@ class OperationDecisionForm(forms.Form):
     reason = forms.CharField(label=_("审核意见"), max_length=500, required=False)
 
 
-class OperationEndForm(forms.Form):
+class OperationEndForm(StyledForm):
     reason = forms.CharField(label=_("终止理由"), max_length=500)
 
 
-class DatasetDecisionForm(forms.Form):
+class DatasetDecisionForm(StyledForm):
     decision = forms.ChoiceField(label=_("审核结果"), choices=[("approve", _("同意开放")), ("refuse", _("不予开放"))])
     agreement_no = forms.CharField(label=_("开放利用协议编号"), max_length=64, required=False)

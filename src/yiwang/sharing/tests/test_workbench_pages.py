@@ -192,3 +192,31 @@ def test_a_conditional_dataset_is_applied_for_reviewed_and_then_downloaded(shari
     client.force_login(sharing.other_official)
     assert client.get(url).status_code == 404
     assert dataset.pk
+
+
+def test_the_operator_verifies_a_claim_over_the_api_and_sees_no_value(sharing, operator, org, client):
+    from yiwang.sharing.services import operations
+
+    agent, firm = operator
+    checked = registry_factories.entity(org.xihu_town, registry_factories.person(org.xihu_town), name="被核验企业")
+    agreement = operations.apply_operation(
+        agent, sharing.resources["entity"], operator_name=firm.name, operator_uscc=firm.uscc, product="信用贷核验",
+        output="verification",
+    )  # fmt: skip
+    _, token = issue_token(agent, "verify")
+    url = f"/api/v1/sharing/operations/{agreement.pk}/verify"
+    body = {"record_key": checked.uscc, "field": "name", "claimed": "被核验企业", "purpose": "贷款审核核验"}
+
+    def ask(payload: dict, auth: str = token):
+        return client.post(
+            url, json.dumps(payload), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {auth}"
+        )
+
+    assert ask(body).status_code == 403  # the agreement is not yet in force
+    operations.approve_operation(sharing.provider_official, agreement, agreement_no="SQYY-9", fee_yuan=Decimal("0"))
+    assert ask(body).json() == {"answer": True}
+    assert ask({**body, "claimed": "别的名字"}).json() == {"answer": False}
+    _, official_token = issue_token(sharing.provider_official, "x")
+    assert ask(body, official_token).status_code == 404  # only the operator's own agents ask
+    agreement.refresh_from_db()
+    assert agreement.calls == 2
