@@ -1,8 +1,8 @@
 """Leads (线索) and their closed loop: 风险预警 → 线索核查 → 调查处置, with deadlines and the outcome as a label.
 
 An indicator marked ``lead`` (or the model above ``lead_probability``) opens one lead per firm and indicator while
-none is open, with its evidence, for the competent department of the firm's county (else the city's) to verify
-within the indicator's working days. Verified leads close with a conclusion and a disposal: a targeted inspection
+none is open (nor closed in the last 180 days), with its evidence, for the competent department of the firm's
+county (else the city's) to verify within the indicator's working days. Verified leads close with a conclusion and a disposal: a targeted inspection
 (a regulation lead, which lets the draw go beyond the class's frequency limit) or an enforcement case. The
 conclusion is the label the next month's model learns from, and each indicator's precision is published.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -36,6 +36,8 @@ VERIFY_ROLES = ("acceptor", "approver")
 ASSIGN_ROLES = ("approver",)
 RED_AFTER_WORKING_DAYS = 5
 MODEL_VERIFY_DAYS = 10
+#: A pattern verified and closed is not raised again for the same firm for this long (the conclusion stands).
+REVERIFY_AFTER_DAYS = 180
 
 
 def competent_department(entity: LegalEntity, kind: str, fallback: Department) -> Department:
@@ -84,6 +86,10 @@ def raise_alerts_for_run(
     calendar = WorkingDays()
     today = run.rated_on
     open_pairs = set(Alert.objects.exclude(status=Alert.Status.CLOSED).values_list("entity_id", "indicator"))
+    recently_closed = Alert.objects.filter(
+        status=Alert.Status.CLOSED, closed_on__gt=today - timedelta(days=REVERIFY_AFTER_DAYS)
+    )
+    open_pairs |= set(recently_closed.values_list("entity_id", "indicator"))
     wanted: list[tuple[int, str, str, str, int]] = []
     active = np.zeros(len(entity_ids), dtype=bool)
     active[active_rows] = True
