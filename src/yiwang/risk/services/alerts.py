@@ -4,7 +4,8 @@ An indicator marked ``lead`` (or the model above ``lead_probability``) opens one
 none is open (nor closed in the last 180 days), with its evidence, for the competent department of the firm's
 county (else the city's) to verify within the indicator's working days. Verified leads close with a conclusion
 and a disposal: a targeted inspection (a regulation lead, which lets the draw go beyond the class's frequency
-limit) or an enforcement case. The conclusion is the label the next month's model learns from, and each indicator's precision is published.
+limit) or an enforcement case. The conclusion is the label the next month's model learns from, and each
+indicator's precision is published.
 """
 
 from __future__ import annotations
