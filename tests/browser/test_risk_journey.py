@@ -23,6 +23,7 @@ def _shot(page, name: str) -> None:
 
 
 def test_risk_classes_leads_and_the_firms_view(page, demo_logins):
+    from yiwang.accounts.models import User
     from yiwang.risk.models import Alert
     from yiwang.risk.services.alerts import precision_by_quarter
 
@@ -30,7 +31,10 @@ def test_risk_classes_leads_and_the_firms_view(page, demo_logins):
     login(page, analyst.username, analyst.password)
     page.goto("/workbench/risk/")
     assert page.locator("#runs tbody tr").count() == 2
-    assert page.locator("#top tbody tr").first.get_by_text("文三路").count() == 0  # names only; the ring leads
+    assert (
+        page.locator("#yw-distribution svg").count() == 1
+        and page.locator("#yw-distribution").bounding_box()["height"] > 200
+    )
     top = page.locator("#top tbody tr").first.locator("a")
     name = top.inner_text()
     assert_accessible(page)
@@ -41,6 +45,7 @@ def test_risk_classes_leads_and_the_firms_view(page, demo_logins):
     assert page.locator('#indicators tr[data-indicator="ADDRESS_CLUSTER"].table-warning').count() == 1
     assert page.get_by_text("同一住所登记的市场主体数：12户").count() == 1
     assert page.locator("#yw-graph svg").count() == 1  # drawn
+    assert page.locator("#yw-graph").bounding_box()["height"] > 400
     assert page.locator("#neighbours tbody tr").count() >= 11
     assert page.locator("#persons").get_by_text("关联 12 户企业").count() >= 1
     assert_accessible(page)
@@ -62,11 +67,11 @@ def test_risk_classes_leads_and_the_firms_view(page, demo_logins):
     first.click()
     page.wait_for_selector("#evidence")
     assert_accessible(page)
-    page.get_by_label("核查人").select_option(label=verifier.username)
+    page.get_by_label("核查人").select_option(str(User.objects.get(username=verifier.username).pk))
     page.get_by_role("button", name="分派", exact=True).click()
     page.wait_for_selector("text=已分派核查")
     assert "核查中" in page.locator("#alert-status").inner_text()
-    page.get_by_label("属实").check()
+    page.get_by_label("属实", exact=True).check()
     page.get_by_label("处置方式").select_option("inspection")
     page.get_by_label("办理结果").fill("实地核查：住所无实际经营，转定向检查")
     before = next(p for p in precision_by_quarter() if p.indicator == "ADDRESS_CLUSTER").confirmed

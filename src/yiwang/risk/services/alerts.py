@@ -248,6 +248,15 @@ class Precision:
     confirmed: int
 
     @property
+    def title(self) -> str:
+        from yiwang.risk.services.classification import config
+
+        titles = {i.code: i.title for i in config().indicators}
+        return titles.get(
+            self.indicator, str(_("模型预测违法概率较高")) if self.indicator == "MODEL" else self.indicator
+        )
+
+    @property
     def precision(self) -> float | None:
         """Leads confirmed ÷ leads raised (the issue's definition; open ones count as not yet confirmed)."""
         return self.confirmed / self.raised if self.raised else None
