@@ -59,6 +59,10 @@ def _number(on: date) -> str:
     return f"{prefix}{seq:05d}"
 
 
+#: How each step of a lead's history reads on its page.
+EVENT_LABELS = {"raise": _("预警"), "assign": _("分派核查"), "transfer": _("移送"), "close": _("核查办结")}
+
+
 def _event(alert: Alert, action: str, actor: User | None, note: str = "") -> None:
     AlertEvent.objects.create(alert=alert, action=action, actor=actor, note=note)
 
@@ -141,7 +145,7 @@ def assign_alert(alert: Alert, assignee: User, *, actor: User, note: str = "") -
     alert.assignee = assignee
     alert.status = Alert.Status.VERIFYING
     alert.save(update_fields=["assignee", "status"])
-    _event(alert, "assign", actor, note or assignee.get_full_name() or assignee.username)
+    _event(alert, "assign", actor, f"{assignee.full_name or assignee.username}{'：' + note if note else ''}")
     audit.record("risk.alert.assign", actor=actor, obj=alert, data={"assignee": assignee.username})
     return alert
 

@@ -249,7 +249,10 @@ def alert(request: AuthedRequest, number: str) -> HttpResponse:
             "alert": item,
             "evidence": evidence,
             "colour": alert_services.status_color(item),
-            "events": item.events.select_related("actor"),
+            "events": [
+                {"event": e, "label": alert_services.EVENT_LABELS.get(e.action, e.action)}
+                for e in item.events.select_related("actor")
+            ],
             "assign_form": assign_form,
             "transfer_form": transfer_form,
             "close_form": close_form,
