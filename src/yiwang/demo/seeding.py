@@ -135,6 +135,7 @@ def seed_demo_city(
     clock = time.perf_counter()
     report.notes.extend(seed_services(city_code=city_code, logins=report.logins))
     report.logins.extend(_seed_regulation(city_code))
+    report.logins.extend(_seed_risk(city_code))
     report.logins.extend(_seed_collaboration(city_code))
     report.logins.extend(_seed_disclosure(city_code))
     report.logins.extend(_seed_channels(city_code))
@@ -167,6 +168,12 @@ def _seed_disclosure(city_code: str) -> list[DemoLogin]:
     from yiwang.demo.disclosure import ensure_demo_disclosure
 
     return ensure_demo_disclosure(city_code=city_code)
+
+
+def _seed_risk(city_code: str) -> list[DemoLogin]:
+    from yiwang.demo.risk import ensure_demo_risk
+
+    return ensure_demo_risk(city_code=city_code)
 
 
 def _probe(generator: CityGenerator, persons: int) -> list[PersonRecord]:

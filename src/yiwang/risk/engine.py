@@ -189,24 +189,24 @@ class Snapshot:
 
 
 def _components(n_nodes: int, u: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Connected-component labels (the smallest node id of each component) by min-label propagation."""
-    labels = np.arange(n_nodes, dtype=np.int64)
-    if len(u) == 0:
-        return labels
-    while True:
-        m = np.minimum(labels[u], labels[v])
-        new = labels.copy()
-        np.minimum.at(new, u, m)
-        np.minimum.at(new, v, m)
-        new = new[new]  # pointer jumping: follow labels to their own labels
-        while True:
-            jumped = new[new]
-            if np.array_equal(jumped, new):
+    """Connected-component labels (the smallest node id of each component): vectorised union-find that hooks each
+    edge's larger root under its smaller one, then compresses paths, dropping edges already inside one tree
+    (O(log n) rounds of numpy work; no Python loop over rows)."""
+    parent = np.arange(n_nodes, dtype=np.int64)
+    u, v = u.astype(np.int64), v.astype(np.int64)
+    while len(u):
+        ru, rv = parent[u], parent[v]
+        keep = ru != rv
+        if not keep.any():
+            break
+        u, v, ru, rv = u[keep], v[keep], ru[keep], rv[keep]
+        np.minimum.at(parent, np.maximum(ru, rv), np.minimum(ru, rv))
+        while True:  # path compression: every node points at its root
+            grand = parent[parent]
+            if np.array_equal(grand, parent):
                 break
-            new = jumped
-        if np.array_equal(new, labels):
-            return labels
-        labels = new
+            parent = grand
+    return parent
 
 
 @dataclass
@@ -237,14 +237,15 @@ def graph_features(snap: Snapshot) -> GraphFeatures:
     address_firm_count = shared_count(snap.address_key)
     phone_firm_count = shared_count(snap.phone_key)
 
-    # persons/holders: dense codes, then firms per holder (distinct pairs)
-    pairs = np.unique(np.stack([snap.role_holder, snap.role_entity]).T, axis=0) if len(snap.role_holder) else None
+    # persons/holders: dense codes, then firms per holder over distinct (holder, firm) pairs
     person_firm_count = np.zeros(n, dtype=np.int64)
     rep_shared_with_bad = np.zeros(n, dtype=bool)
     group_id = np.arange(n, dtype=np.int64)
-    if pairs is not None:
-        holder_codes, holder = np.unique(pairs[:, 0], return_inverse=True)
-        ent = pairs[:, 1]
+    if len(snap.role_holder):
+        holder_codes, role_code = np.unique(snap.role_holder, return_inverse=True)
+        pair_keys = np.sort(role_code.astype(np.int64) * n + snap.role_entity)
+        pair_keys = pair_keys[np.concatenate(([True], pair_keys[1:] != pair_keys[:-1]))]
+        holder, ent = pair_keys // n, pair_keys % n
         per_holder = np.bincount(holder, minlength=len(holder_codes))
         np.maximum.at(person_firm_count, ent, per_holder[holder])
         bad = snap.prior_bad.astype(np.float64)

@@ -12,7 +12,20 @@ from yiwang.registries.models import CreditRating
 from yiwang.risk.models import Alert
 
 
-class RunForm(forms.Form):
+class StyledForm(forms.Form):
+    """Bootstrap classes on every widget, so that the pages look like the rest of the workbench."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect | forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class RunForm(StyledForm):
     month = forms.DateField(
         label=_("分类月份"),
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
@@ -25,7 +38,7 @@ class RunForm(forms.Form):
         return value.replace(day=1)
 
 
-class AlertFilterForm(forms.Form):
+class AlertFilterForm(StyledForm):
     status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), *Alert.Status.choices], required=False)
     colour = forms.ChoiceField(
         label=_("时限"),
@@ -41,7 +54,7 @@ class AlertFilterForm(forms.Form):
     q = forms.CharField(label=_("企业名称或统一社会信用代码"), max_length=64, required=False)
 
 
-class AssignForm(forms.Form):
+class AssignForm(StyledForm):
     assignee = forms.ModelChoiceField(label=_("核查人"), queryset=User.objects.none())
     note = forms.CharField(label=_("分派说明"), max_length=500, required=False)
 
@@ -53,12 +66,12 @@ class AssignForm(forms.Form):
             field.queryset = officials
 
 
-class TransferForm(forms.Form):
+class TransferForm(StyledForm):
     department = forms.ModelChoiceField(label=_("移送部门"), queryset=Department.objects.order_by("code"))
     reason = forms.CharField(label=_("移送理由"), max_length=500)
 
 
-class CloseForm(forms.Form):
+class CloseForm(StyledForm):
     outcome = forms.ChoiceField(label=_("核查结论"), choices=Alert.Outcome.choices, widget=forms.RadioSelect)
     disposal = forms.ChoiceField(label=_("处置方式"), choices=Alert.Disposal.choices)
     result = forms.CharField(label=_("办理结果"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
@@ -67,11 +80,11 @@ class CloseForm(forms.Form):
     )
 
 
-class ObjectionForm(forms.Form):
+class ObjectionForm(StyledForm):
     reason = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(StyledForm):
     accept = forms.TypedChoiceField(
         label=_("处理结果"),
         choices=[("0", _("不予采纳")), ("1", _("采纳并复核分类"))],

@@ -17,6 +17,13 @@ def alerts_for(user: User) -> QuerySet[Alert]:
     return scope_queryset(user, qs, division_field="entity__division", department_field="department")
 
 
+def alerts_in_divisions(user: User) -> QuerySet[Alert]:
+    """Leads about the firms of the caller's divisions, whichever department handles them (for reading figures
+    and a firm's page; acting on a lead stays with its department)."""
+    qs = Alert.objects.select_related("entity", "department")
+    return scope_queryset(user, qs, division_field="entity__division", department_field=None)
+
+
 def alert_for(user: User, number: str) -> Alert:
     alert = alerts_for(user).filter(number=number).first()
     if alert is None:

@@ -1,17 +1,18 @@
 """Leads (线索) and their closed loop: 风险预警 → 线索核查 → 调查处置, with deadlines and the outcome as a label.
 
 An indicator marked ``lead`` (or the model above ``lead_probability``) opens one lead per firm and indicator while
-none is open, with its evidence, for the competent department of the firm's county (else the city's) to verify
-within the indicator's working days. Verified leads close with a conclusion and a disposal: a targeted inspection
-(a regulation lead, which lets the draw go beyond the class's frequency limit) or an enforcement case. The
-conclusion is the label the next month's model learns from, and each indicator's precision is published.
+none is open (nor closed in the last 180 days), with its evidence, for the competent department of the firm's
+county (else the city's) to verify within the indicator's working days. Verified leads close with a conclusion
+and a disposal: a targeted inspection (a regulation lead, which lets the draw go beyond the class's frequency
+limit) or an enforcement case. The conclusion is the label the next month's model learns from, and each
+indicator's precision is published.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -36,6 +37,8 @@ VERIFY_ROLES = ("acceptor", "approver")
 ASSIGN_ROLES = ("approver",)
 RED_AFTER_WORKING_DAYS = 5
 MODEL_VERIFY_DAYS = 10
+#: A pattern verified and closed is not raised again for the same firm for this long (the conclusion stands).
+REVERIFY_AFTER_DAYS = 180
 
 
 def competent_department(entity: LegalEntity, kind: str, fallback: Department) -> Department:
@@ -54,6 +57,10 @@ def _number(on: date) -> str:
     last = Alert.objects.filter(number__startswith=prefix).order_by("-number").values_list("number", flat=True).first()
     seq = int(last[len(prefix) :]) + 1 if last else 1
     return f"{prefix}{seq:05d}"
+
+
+#: How each step of a lead's history reads on its page.
+EVENT_LABELS = {"raise": _("预警"), "assign": _("分派核查"), "transfer": _("移送"), "close": _("核查办结")}
 
 
 def _event(alert: Alert, action: str, actor: User | None, note: str = "") -> None:
@@ -84,6 +91,10 @@ def raise_alerts_for_run(
     calendar = WorkingDays()
     today = run.rated_on
     open_pairs = set(Alert.objects.exclude(status=Alert.Status.CLOSED).values_list("entity_id", "indicator"))
+    recently_closed = Alert.objects.filter(
+        status=Alert.Status.CLOSED, closed_on__gt=today - timedelta(days=REVERIFY_AFTER_DAYS)
+    )
+    open_pairs |= set(recently_closed.values_list("entity_id", "indicator"))
     wanted: list[tuple[int, str, str, str, int]] = []
     active = np.zeros(len(entity_ids), dtype=bool)
     active[active_rows] = True
@@ -134,7 +145,7 @@ def assign_alert(alert: Alert, assignee: User, *, actor: User, note: str = "") -
     alert.assignee = assignee
     alert.status = Alert.Status.VERIFYING
     alert.save(update_fields=["assignee", "status"])
-    _event(alert, "assign", actor, note or assignee.get_full_name() or assignee.username)
+    _event(alert, "assign", actor, f"{assignee.full_name or assignee.username}{'：' + note if note else ''}")
     audit.record("risk.alert.assign", actor=actor, obj=alert, data={"assignee": assignee.username})
     return alert
 
@@ -239,6 +250,15 @@ class Precision:
     raised: int
     closed: int
     confirmed: int
+
+    @property
+    def title(self) -> str:
+        from yiwang.risk.services.classification import config
+
+        titles = {i.code: i.title for i in config().indicators}
+        return titles.get(
+            self.indicator, str(_("模型预测违法概率较高")) if self.indicator == "MODEL" else self.indicator
+        )
 
     @property
     def precision(self) -> float | None:

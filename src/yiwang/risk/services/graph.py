@@ -145,7 +145,8 @@ class AddressCluster:
 def address_clusters(entities: QuerySet[LegalEntity], *, min_firms: int = 5, limit: int = 50) -> list[AddressCluster]:
     """Normalised registered addresses shared by at least ``min_firms`` active firms (集中登记地)."""
     by_key: dict[str, list[LegalEntity]] = defaultdict(list)
-    for e in entities.filter(status=LegalEntity.Status.ACTIVE).only("pk", "uscc", "name", "address").order_by("pk"):
+    active = entities.select_related(None).filter(status=LegalEntity.Status.ACTIVE)
+    for e in active.only("pk", "uscc", "name", "address").order_by("pk"):
         by_key[normalize_address(e.address)].append(e)
     clusters = [AddressCluster(firms[0].address, firms) for firms in by_key.values() if len(firms) >= min_firms]
     clusters.sort(key=lambda c: (-len(c.firms), c.address))

@@ -116,3 +116,12 @@ def test_an_overdue_lead_turns_yellow_then_red(city, raised):
     assert alerts.status_color(alert, calendar.add_working_days(alert.due_on, 6)) == "red"
     closed = alerts.close_alert(alert, outcome="unfounded", disposal="none", result="x", actor=city.planner)
     assert alerts.status_color(closed, closed.due_on + timedelta(days=30)) == ""
+
+
+def test_a_closed_pattern_is_not_raised_again_next_month(city, raised):
+    alert = raised.first()
+    alerts.close_alert(alert, outcome="unfounded", disposal="none", result="集中办公区，经营正常", actor=city.planner)
+
+    run_classification(MONTH.replace(month=12), department=city.samr, actor=city.planner)
+
+    assert Alert.objects.filter(entity=alert.entity, indicator="ADDRESS_CLUSTER").count() == 1

@@ -122,3 +122,12 @@ def test_only_the_market_regulator_rates_and_only_with_a_role(city, make_officia
         run_classification(MONTH.replace(day=2), department=city.samr, actor=city.planner)
     assert not ClassificationRun.objects.exists()
     assert not CreditRating.objects.exists()
+
+
+def test_the_operators_command_runs_a_month_once(city, capsys):
+    from django.core.management import call_command
+
+    call_command("risk_classify", "--month", "2026-11", "--department", city.samr.code, "--user", city.planner.username)
+    call_command("risk_classify", "--month", "2026-11", "--department", city.samr.code, "--user", city.planner.username)
+    assert ClassificationRun.objects.count() == 1
+    assert "2026-11: 21 firms" in capsys.readouterr().out

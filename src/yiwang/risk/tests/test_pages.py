@@ -133,3 +133,11 @@ def test_the_api_closes_a_lead_with_a_translated_error_on_bad_input(client, city
         content_type="application/json",
     )
     assert good.status_code == 200 and good.json()["status"] == "closed"
+
+
+def test_groups_and_address_clusters_list_the_ring(client, city, ran):
+    client.force_login(city.planner)
+    groups = client.get(reverse("risk:workbench:groups")).content.decode()
+    assert "<td>12</td>" in groups
+    addresses = client.get(reverse("risk:workbench:addresses")).content.decode()
+    assert addresses.count("钱氏空壳") == 12

@@ -53,8 +53,5 @@ def mine(request: AuthedRequest) -> HttpResponse:
 
 def precision(request: HttpRequest) -> HttpResponse:
     """Published each quarter: how many leads each rule raised and how many proved true (线索准确率公开)."""
-    config = classification.config()
-    titles = {i.code: i.title for i in config.indicators}
-    titles["MODEL"] = _("模型预测违法概率较高")
-    rows = [(p, titles.get(p.indicator, p.indicator)) for p in alerts.precision_by_quarter()]
+    rows = [(p, p.title) for p in alerts.precision_by_quarter()]
     return render(request, "risk/portal/precision.html", {"rows": rows})

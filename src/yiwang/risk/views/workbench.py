@@ -89,7 +89,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             "chart": chart,
             "form": form,
             "can_run": department is not None,
-            "precision": alert_services.precision_by_quarter(selectors.alerts_for(request.user))[:40],
+            "precision": alert_services.precision_by_quarter(selectors.alerts_in_divisions(request.user))[:40],
             "config": classification.config(),
             "top": scores.filter(run=run).select_related("entity").order_by("-score", "entity__uscc")[:20]
             if run
@@ -117,7 +117,8 @@ def entity(request: AuthedRequest, uscc: str) -> HttpResponse:
             "rating": current_rating(firm),
             "graph": neighbourhood,
             "graph_chart": {k: neighbourhood[k] for k in ("nodes", "links", "categories")},
-            "alerts": selectors.alerts_for(request.user).filter(entity=firm),
+            "alerts": selectors.alerts_in_divisions(request.user).filter(entity=firm),
+            "own_alerts": set(selectors.alerts_for(request.user).filter(entity=firm).values_list("pk", flat=True)),
             "explained": classification.readable(score.explanation) if score else None,
         },
     )
@@ -150,7 +151,16 @@ def alerts(request: AuthedRequest) -> HttpResponse:
         page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     else:
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    items = [{"alert": a, "colour": alert_services.status_color(a, today, calendar)} for a in page.object_list]
+    titles = {i.code: i.title for i in classification.config().indicators}
+    titles[classification.MODEL_INDICATOR] = _("模型预测违法概率较高")
+    items = [
+        {
+            "alert": a,
+            "colour": alert_services.status_color(a, today, calendar),
+            "indicator": titles.get(a.indicator, a.indicator),
+        }
+        for a in page.object_list
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     counts = dict(
@@ -239,7 +249,10 @@ def alert(request: AuthedRequest, number: str) -> HttpResponse:
             "alert": item,
             "evidence": evidence,
             "colour": alert_services.status_color(item),
-            "events": item.events.select_related("actor"),
+            "events": [
+                {"event": e, "label": alert_services.EVENT_LABELS.get(e.action, e.action)}
+                for e in item.events.select_related("actor")
+            ],
             "assign_form": assign_form,
             "transfer_form": transfer_form,
             "close_form": close_form,

@@ -6,6 +6,8 @@
   if (!source || typeof echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
   var colours = ["#2fb344", "#206bc4", "#f59f00", "#d63939"];
+  // heights come from data-height: the content security policy forbids inline style attributes
+  document.querySelectorAll("[data-height]").forEach(function (el) { el.style.height = el.dataset.height + "px"; });
   var pie = document.getElementById("yw-distribution");
   if (pie) {
     echarts.init(pie, null, { renderer: "svg" }).setOption({

@@ -6,6 +6,7 @@
   var box = document.getElementById("yw-graph");
   if (!source || !box || typeof echarts === "undefined") { return; }
   var data = JSON.parse(source.textContent);
+  box.style.height = (box.dataset.height || 420) + "px"; // not an inline style attribute: the CSP forbids those
   var classColour = { A: "#2fb344", B: "#206bc4", C: "#f59f00", D: "#d63939" };
   var nodes = data.nodes.map(function (n) {
     var node = Object.assign({}, n);
