@@ -177,8 +177,10 @@ def ensure_demo_risk(*, city_code: str) -> list[DemoLogin]:
     regulator, analyst, verifier = departments["SCJGJ"], users["SCJGJ"], users["county"]
     months = [m if isinstance(m, date) else date.fromisoformat(str(m)) for m in config["runs"]]
     agent_firm = firms[config["ring"]["positions"][0]] if plant else (firms[0] if firms else None)
-    if ClassificationRun.objects.exists():
-        logins.append(_agent(config, agent_firm))
+    if ClassificationRun.objects.exists():  # seeded before: the agent keeps its firm (positions move if firms do)
+        kept = User.objects.filter(username=config["agent"]["username"]).values_list("enterprise_uscc", flat=True)
+        firm = LegalEntity.objects.filter(uscc__in=[u for u in kept if u]).first()
+        logins.append(_agent(config, firm or agent_firm))
         return logins
     ring = _plant(config, city_code, departments, users, classification.month_end(months[-1])) if plant else []
     _shareholders(config, regulator, analyst, skip={f.pk for f in ring})

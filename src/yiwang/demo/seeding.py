@@ -310,12 +310,14 @@ def _ensure_demo_logins(city_code: str, probe: list[PersonRecord], as_of: date) 
                 phone=person.phone,
             )
         )
-        entity = (
-            LegalEntity.objects.filter(division__code__startswith=city_code[:4], entity_type="limited")
-            .exclude(legal_representative__id_number_index=index_of(citizen.id_number))
-            .select_related("legal_representative")
-            .order_by("pk")
-            .first()
+        firms = LegalEntity.objects.filter(division__code__startswith=city_code[:4], entity_type="limited").exclude(
+            legal_representative__id_number_index=index_of(citizen.id_number)
+        )
+        # the agent keeps the firm it was given (a re-seed after an interruption may restore that firm under a new
+        # key, and the first firm may then be another whose representative a later stage already gave a login)
+        kept = User.objects.filter(username="demo-agent").values_list("enterprise_uscc", flat=True).first()
+        entity = (firms.filter(uscc=kept).select_related("legal_representative").first() if kept else None) or (
+            firms.select_related("legal_representative").order_by("pk").first()
         )
         if entity is not None:
             rep = entity.legal_representative

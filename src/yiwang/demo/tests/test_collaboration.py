@@ -60,6 +60,8 @@ def test_the_demo_city_has_instructions_a_task_force_and_items_in_three_colours(
     order = RectificationOrder.objects.get()
     assert order.item.code == "ZD2026-003" and order.state == "open"
 
+    assert Item.objects.filter(code__in=[spec["code"] for spec in items]).count() == len(items)
+    supervised = Item.objects.count()  # with the 民生实事 projects that 政务公开's demo puts under supervision
     again = seed_demo_city(persons=200, enterprises=30)
-    assert Instruction.objects.count() == 2 and TaskForce.objects.count() == 1 and Item.objects.count() == len(items)
+    assert Instruction.objects.count() == 2 and TaskForce.objects.count() == 1 and Item.objects.count() == supervised
     assert RectificationOrder.objects.count() == 1 and len(again.logins) == len(report.logins)
