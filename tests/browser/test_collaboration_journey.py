@@ -96,7 +96,12 @@ def test_instruction_receipts_chase_and_a_red_item_rectified(page, demo_logins):
     page.goto("/workbench/collaboration/task-forces/")
     page.get_by_role("link", name="城市更新攻坚专班").click()
     page.wait_for_load_state()
-    assert page.locator("#league tbody tr").first.locator("td").first.inner_text() == "1"
+    from yiwang.collaboration.models import TaskForce
+    from yiwang.collaboration.services import league_table
+
+    ranked = [row["department"] for row in league_table(TaskForce.objects.get(name="城市更新攻坚专班"))]
+    assert page.locator("#league tbody tr td:nth-child(2)").all_inner_texts() == ranked
+    assert ranked[0] == "杭州市住房和城乡建设局"  # the one department with a task done on time
     assert page.locator("#board .border-danger").count() >= 1  # an overdue task is marked
     assert_accessible(page)
     page.goto("/workbench/collaboration/task-forces/new/")
