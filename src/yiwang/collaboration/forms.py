@@ -11,7 +11,25 @@ from yiwang.accounts.models import Department, User
 from yiwang.collaboration.models import Member, OrgUnit, Task
 
 
-class InstructionForm(forms.Form):
+class Styled(forms.Form):
+    """Bootstrap classes on every widget (form-control, form-select, form-check-input)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class InstructionForm(Styled):
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 4}))
     department = forms.ModelChoiceField(label=_("发送部门"), queryset=Department.objects.none())
@@ -49,27 +67,27 @@ class InstructionForm(forms.Form):
         return {level: self.cleaned_data.get(f"days_{level}") or 1 for level in (1, 2, 3, 4, 5)}
 
 
-class ReceiptActionForm(forms.Form):
+class ReceiptActionForm(Styled):
     receipt = forms.IntegerField(widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=[("read", _("已阅")), ("acknowledge", _("签收")), ("report", _("反馈"))])
     report = forms.CharField(label=_("落实情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class TaskStateForm(forms.Form):
+class TaskStateForm(Styled):
     task = forms.IntegerField(widget=forms.HiddenInput)
     state = forms.ChoiceField(choices=[(Task.State.DOING, _("推进中")), (Task.State.DONE, _("已完成"))])
 
 
-class ProblemForm(forms.Form):
+class ProblemForm(Styled):
     task = forms.IntegerField(widget=forms.HiddenInput)
     problem = forms.CharField(label=_("需要攻关的问题"), max_length=1000)
 
 
-class PublishLeagueForm(forms.Form):
+class PublishLeagueForm(Styled):
     publish = forms.BooleanField(widget=forms.HiddenInput, initial=True)
 
 
-class TaskForceForm(forms.Form):
+class TaskForceForm(Styled):
     """成立专班: the lead department, the leader (an official of it) and the goal."""
 
     name = forms.CharField(label=_("专班名称"), max_length=120)
@@ -86,14 +104,14 @@ class TaskForceForm(forms.Form):
         leader_field.label_from_instance = lambda u: f"{u.full_name or u.username}（{u.department or ''}）"  # type: ignore[method-assign,assignment]
 
 
-class MemberForm(forms.Form):
+class MemberForm(Styled):
     name = forms.CharField(label=_("姓名"), max_length=64)
     department = forms.ModelChoiceField(label=_("所在部门"), queryset=Department.objects.all(), required=False)
     is_expert = forms.BooleanField(label=_("外部专家"), required=False)
     duty = forms.CharField(label=_("职责"), max_length=120, required=False)
 
 
-class AssignTaskForm(forms.Form):
+class AssignTaskForm(Styled):
     title = forms.CharField(label=_("任务"), max_length=200)
     owner = forms.ModelChoiceField(label=_("责任人"), queryset=Member.objects.none())
     working_days = forms.IntegerField(label=_("时限（工作日）"), min_value=1, max_value=250, initial=10)

@@ -55,8 +55,14 @@ def _liaison(code: str, name: str, *, login: bool) -> User:
     notices (no usable password)."""
     username = f"demo-unit-{code}"
     if login:
-        _login(username, User.Kind.OFFICIAL, f"{name}联络人", f"联络人（{name}）")
-        return User.objects.get(username=username)
+        # the printed liaisons work for the district's civil-affairs bureau (社区工作), scoped to the district
+        county = code[:6]
+        department = Department.objects.get(code=f"{county}-MZJ")
+        _login(username, User.Kind.OFFICIAL, f"{name}联络人", f"联络人（{name}）", department=department)
+        user = User.objects.get(username=username)
+        role = ensure_default_roles()["acceptor"]
+        RoleAssignment.objects.get_or_create(user=user, role=role, department=department, division_id=county)
+        return user
     user, created = User.objects.get_or_create(
         username=username, defaults={"kind": User.Kind.OFFICIAL, "full_name": f"{name}联络人", "is_active": True}
     )
