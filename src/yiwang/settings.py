@@ -207,6 +207,9 @@ YIWANG_FIELD_KEYS = {
     )
 }
 YIWANG_FIELD_KEY_CURRENT = os.environ.get("YIWANG_FIELD_KEY_CURRENT", "" if PRODUCTION else "dev2026")
+# Ciphertexts are bound to their row (core.fields); tokens written before that (bound to their column only) still
+# decrypt while this is on. After `yiwang rotate_field_keys` has rewritten them all, set it to 0.
+YIWANG_FIELD_LEGACY_TOKENS = os.environ.get("YIWANG_FIELD_LEGACY_TOKENS", "1") not in ("0", "false", "no")
 YIWANG_BLIND_INDEX_KEY = os.environ.get("YIWANG_BLIND_INDEX_KEY", "" if PRODUCTION else _DEV_BLIND_INDEX_KEY)
 if PRODUCTION and (
     not YIWANG_FIELD_KEYS

@@ -108,6 +108,8 @@ class Department(models.Model):
 class User(AbstractUser):
     """A login of one of four kinds: a person, an enterprise agent, an official, an administrator."""
 
+    encrypted_row_key = "username"  # ciphertexts bound to the row (core.fields); a rename goes through save()
+
     class Kind(models.TextChoices):
         PERSON = "person", _("自然人")
         AGENT = "agent", _("企业经办人")

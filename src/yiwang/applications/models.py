@@ -26,6 +26,8 @@ class Channel(models.TextChoices):
 class Application(models.Model):
     """One application. The applicant is a person (ID number) or an enterprise (USCC), acting through a user."""
 
+    encrypted_row_key = "application_no"  # the applicant code's ciphertext is bound to this row (core.fields)
+
     application_no = models.CharField(_("办件编号"), max_length=32, unique=True)
     item = models.ForeignKey(ServiceItem, verbose_name=_("事项"), on_delete=models.PROTECT, related_name="applications")
     item_version = models.PositiveIntegerField(_("事项版本"))

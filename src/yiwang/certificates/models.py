@@ -92,6 +92,8 @@ class IssuerKey(models.Model):
             )
         ]
 
+    encrypted_row_key = "key_id"  # the private key's ciphertext is bound to this row (core.fields)
+
     def __str__(self) -> str:
         return self.key_id
 
@@ -170,6 +172,7 @@ class Certificate(models.Model):
 
     #: Set by the services when the row's encrypted holder code does not decrypt: shown as damaged, never as fact.
     damaged: bool = False
+    encrypted_row_key = "number"  # the holder code's ciphertext is bound to this row (core.fields)
 
     def __str__(self) -> str:  # no personal data: this is what the audit ledger and the admin show
         return self.number

@@ -239,6 +239,8 @@ class PayoutBatch(models.Model):
 class Payout(models.Model):
     """The payment of a confirmed benefit (兑现), within the policy's budget."""
 
+    encrypted_row_key = "offer"  # the bank account's ciphertext is bound to this row (core.fields)
+
     class Status(models.TextChoices):
         PENDING = "pending", _("待拨付")
         EXPORTED = "exported", _("已导出")

@@ -28,6 +28,7 @@ from yiwang.accounts.permissions import covered_divisions
 from yiwang.accounts.scopes import user_scopes
 from yiwang.core import audit
 from yiwang.core.errors import DomainError, PermissionDenied, ValidationFailed
+from yiwang.core.fields import seal_fields
 from yiwang.core.identifiers import validate_id_number, validate_uscc
 from yiwang.core.keys import index_of
 from yiwang.registries.access import mask_record, mask_value
@@ -531,6 +532,8 @@ def _update_versioned(
 ) -> None:
     if not changed:
         return
+    for obj, _diff in changed:
+        seal_fields(obj)  # bulk_update does not call pre_save: bind the ciphertexts to their rows here
     model.objects.bulk_update([obj for obj, _diff in changed], fields, batch_size=1000)
     keys = [key(obj) for obj, _diff in changed]
     last: dict[str, int] = {}

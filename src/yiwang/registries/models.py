@@ -38,6 +38,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
 class Person(models.Model):
     """A natural person in the population registry (人口库)."""
 
+    #: Every ciphertext of the row is bound to its ID number's blind index (``core.fields``): not copyable.
+    encrypted_row_key = "id_number_index"
+
     class Gender(models.TextChoices):
         MALE = "M", _("男")
         FEMALE = "F", _("女")

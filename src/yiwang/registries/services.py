@@ -71,16 +71,19 @@ def snapshot(record: Record) -> dict[str, Any]:
         if field.primary_key or isinstance(field, BlindIndexField):
             continue
         value = getattr(record, field.attname)
-        data[field.name] = field.get_prep_value(value) if isinstance(field, EncryptedTextField) else _json_value(value)
+        if isinstance(field, EncryptedTextField):  # bound to the record's stable key: not copyable between records
+            data[field.name] = field.seal_for(f"version:{record_key(record)}", value) if value else value
+        else:
+            data[field.name] = _json_value(value)
     return data
 
 
-def unseal(model: type[Record], data: dict[str, Any]) -> dict[str, Any]:
-    """A snapshot with its encrypted fields decrypted."""
+def unseal(record: Record, data: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot of ``record`` with its encrypted fields decrypted (bound to the record's stable key)."""
     out = dict(data)
-    for field in model._meta.concrete_fields:
+    for field in type(record)._meta.concrete_fields:
         if isinstance(field, EncryptedTextField) and out.get(field.name):
-            out[field.name] = field.from_db_value(out[field.name], None, None)
+            out[field.name] = field.unseal_for(f"version:{record_key(record)}", out[field.name])
     return out
 
 
@@ -263,11 +266,11 @@ def record_as_of(record: Record, on: date) -> dict[str, Any] | None:
         .first()
     )
     if version is not None:
-        return unseal(type(record), version.data)
+        return unseal(record, version.data)
     has_history = RecordVersion.objects.filter(registry=registry, record_key=key).exists()
     if has_history or on < _initial_valid_from(record):
         return None
-    return unseal(type(record), snapshot(record))
+    return unseal(record, snapshot(record))
 
 
 def history(record: Record) -> list[RecordVersion]:

@@ -23,14 +23,15 @@ def fast_passwords(settings):
 
 def _snapshot():
     return (
-        sorted(Person.objects.values_list("id_number", "name", "birth_date", "division_id", "address")),
+        # encrypted columns are compared by their blind index (values_list gives the sealed, row-bound token)
+        sorted(Person.objects.values_list("id_number_index", "name", "birth_date", "division_id", "address")),
         sorted(
             LegalEntity.objects.values_list(
-                "uscc", "name", "legal_representative__id_number", "size", "headcount", "annual_revenue", "tags"
+                "uscc", "name", "legal_representative__id_number_index", "size", "headcount", "annual_revenue", "tags"
             )
         ),
         sorted(Department.objects.values_list("code", "name", "division_id", "parent__code")),
-        sorted(User.objects.values_list("username", "kind", "id_number", "enterprise_uscc", "department__code")),
+        sorted(User.objects.values_list("username", "kind", "id_number_index", "enterprise_uscc", "department__code")),
         sorted(RoleAssignment.objects.values_list("user__username", "role__code", "department__code", "division_id")),
     )
 
