@@ -193,6 +193,10 @@ def _start_together() -> None:
         _barrier.wait()
 
 
+#: client CPU (user + system) per submission of the last _run, in ms: what the clients themselves spend
+_cpu_ms: dict[str, float] = {}
+
+
 def _run(worker, item_pk: int, users: list, tag: str, clients: int) -> tuple[list[float], float]:
     """Run ``worker`` over one submission per user from ``clients`` concurrent clients: processes, as a server's
     workers are, each with its own database connection, each submitting its share one after another.
@@ -202,19 +206,29 @@ def _run(worker, item_pk: int, users: list, tag: str, clients: int) -> tuple[lis
     from django.db import connections
 
     numbered = [(n, user.pk if hasattr(user, "pk") else user) for n, user in enumerate(users)]
+    import resource
+
     if clients == 1:  # in this process (profilers see it)
+        before = resource.getrusage(resource.RUSAGE_SELF)
         timings, began, ended = worker((item_pk, numbered, tag))
+        after = resource.getrusage(resource.RUSAGE_SELF)
+        spent = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        _cpu_ms[tag] = 1000 * spent / max(len(timings), 1)
         return timings, len(timings) / (ended - began)
     global _barrier
     connections.close_all()  # the forked clients open their own
     jobs = [(item_pk, numbered[k::clients], tag) for k in range(clients)]
     context = multiprocessing.get_context("fork")
     _barrier = context.Barrier(clients)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         with context.Pool(clients) as pool:
             results = pool.map(worker, jobs, chunksize=1)
     finally:
         _barrier = None
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the clients' warm-up included
+    spent = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    _cpu_ms[tag] = 1000 * spent / (len(numbered) + clients)
     timings = [t for part, _b, _e in results for t in part]
     began, ended = min(b for _t, b, _e in results), max(e for _t, _b, e in results)
     return timings, len(timings) / (ended - began)
@@ -288,6 +302,10 @@ def main() -> None:
             ("plain submit (no rules)", plain, plain_tps),
             ("秒批, one client", single, _single_tps),
         ]
+        print(
+            "client CPU per submission (user + system, the clients' processes): "
+            + ", ".join(f"{tag} {ms:.1f} ms" for tag, ms in _cpu_ms.items())
+        )
         for label, timings, tps in rows:
             print(
                 f"{label:34s} {tps:8.1f}/s  p50 {statistics.median(timings):7.1f}  p95 {_p(timings, 0.95):7.1f}"
@@ -297,7 +315,8 @@ def main() -> None:
         print(
             f"auto_tps={auto_tps:.1f} floor_tps={floor_tps:.1f} ratio={auto_tps / floor_tps:.3f} p50_ms={p50:.1f} "
             f"p99_ms={p99:.1f} single_p50_ms={statistics.median(single):.1f} queries={queries} "
-            f"plain_tps={plain_tps:.1f} decided={decided} chain_ok={int(chain.ok)} clients={args.clients} "
+            f"plain_tps={plain_tps:.1f} auto_cpu_ms={_cpu_ms['auto']:.1f} floor_cpu_ms={_cpu_ms['floor']:.1f} "
+            f"decided={decided} chain_ok={int(chain.ok)} clients={args.clients} "
             f"vendor={connection.vendor}"
         )
     finally:

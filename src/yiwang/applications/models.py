@@ -153,7 +153,8 @@ class SubmittedMaterial(models.Model):
 
 
 class DailyCounter(models.Model):
-    """The last application number used per division and day (locked while a number is taken)."""
+    """The last application number used per division and day, on SQLite (one upsert inside the submission's
+    transaction); PostgreSQL numbers from a sequence per division and day instead (``applications.numbers``)."""
 
     division = models.ForeignKey(Division, on_delete=models.PROTECT, related_name="+")
     day = models.DateField()

@@ -453,21 +453,29 @@ def _upsert(
 
 
 def insert_rows(model: Any, rows: list[Any]) -> None:
-    """Insert new rows inside the caller's transaction: PostgreSQL ``COPY … FROM STDIN`` through psycopg (each
-    field's value prepared by the field itself: encryption, blind index, defaults), else ``bulk_create`` (one
-    multi-row ``INSERT`` per batch). The rows' primary keys are not read back."""
+    """Insert new rows inside the caller's transaction, each field's value prepared by the field itself (encryption,
+    blind index, defaults): PostgreSQL ``COPY … FROM STDIN`` through psycopg; SQLite one ``executemany`` of a
+    prepared ``INSERT`` (SQLite, else ``bulk_create``). The rows' primary keys are not read back."""
     if not rows:
-        return
-    if connection.vendor != "postgresql":
-        model.objects.bulk_create(rows, batch_size=BATCH)
         return
     meta = model._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
     quote = connection.ops.quote_name
-    statement = f"COPY {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-        for obj in rows:
-            copy.write_row([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields])
+    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
+
+    def values(obj: Any) -> list[Any]:
+        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for obj in rows:
+                copy.write_row(values(obj))
+    elif connection.vendor == "sqlite":
+        marks = ", ".join("?" * len(fields))
+        with connection.cursor() as cursor:  # the driver's cursor: no per-row SQL compiling
+            cursor.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", map(values, rows))  # noqa: S608
+    else:
+        model.objects.bulk_create(rows, batch_size=BATCH)
 
 
 def import_entities(path: Path, *, actor: User, department: Department | None = None, reason: str = "") -> ImportReport:
