@@ -99,6 +99,7 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
             "materials": materials,
             "key": form["idempotency_key"].value() or uuid.uuid4().hex,
             "general_error": "；".join(str(e) for e in form.non_field_errors()) if form.is_bound else "",
+            "has_field_errors": bool(errors),
             "principals": principals,
             "principal": principal,
         },
