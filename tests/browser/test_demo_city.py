@@ -46,7 +46,9 @@ def test_every_demo_login_works(page, demo):
             page.goto("/workbench/inbox/")
             assert_accessible(page)
             page.goto("/workbench/")
-            assert count > 0  # an official sees the enterprises of their district; the admin all
+            # an official sees the enterprises of their district, the admin all; the community worker (帮代办) is
+            # scoped to one street, which may have no enterprise in a small demo
+            assert count > 0 or login.username == "demo-helper"
             if login.kind == "official" and login.username.startswith("demo-3301") and login.username[11] == "-":
                 assert count < 40  # a district's official; the city's data keeper sees the city
         assert_accessible(page)

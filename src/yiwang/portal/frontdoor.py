@@ -89,7 +89,7 @@ def bundles_for(event: LifeEventEntry) -> list[Bundle]:
 
 
 def popular_services(count: int = POPULAR_COUNT) -> list[ServiceGroup]:
-    """The most applied-for services of the last 90 days; topped up in catalogue order when the city is quiet."""
+    """The most applied-for services of the last 90 days; ties (and a quiet city) in the order they were published."""
     since = timezone.now() - timedelta(days=POPULAR_DAYS)
     counts = dict(
         Application.objects.filter(submitted_at__gte=since, item__status=ItemStatus.PUBLISHED)
@@ -98,7 +98,7 @@ def popular_services(count: int = POPULAR_COUNT) -> list[ServiceGroup]:
         .values_list("item__basic_code", "n")
     )
     published = ServiceItem.objects.filter(status=ItemStatus.PUBLISHED).select_related("department", "division")
-    groups = group_items(list(published.order_by("item_code")))
+    groups = group_items(list(published.order_by("pk")))  # ties: the order the catalogue was published in
     for group in groups:
         group.applications = counts.get(group.first.basic_code, 0)
     groups.sort(key=lambda g: -g.applications)  # stable: ties keep catalogue order

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from yiwang.accounts.models import Department, User
 from yiwang.accounts.scopes import scope_queryset, user_scopes
@@ -45,6 +46,8 @@ def _shown(record: Person | LegalEntity, field_name: str, raw: Any) -> str:
     """How the owner reads one element's value: a coded reference by its name, a choice by its label."""
     if raw is None:
         return ""
+    if isinstance(raw, bool):  # 已死亡 = 否, never "False"
+        return str(_("是") if raw else _("否"))
     field = record._meta.get_field(field_name)
     if field.is_relation and field.related_model is not Person:  # a code: shown as the coded thing (code and name)
         return str(getattr(record, field_name))

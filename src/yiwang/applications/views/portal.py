@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.models import User
@@ -99,6 +100,7 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
             "materials": materials,
             "key": form["idempotency_key"].value() or uuid.uuid4().hex,
             "general_error": "；".join(str(e) for e in form.non_field_errors()) if form.is_bound else "",
+            "has_field_errors": bool(errors),
             "principals": principals,
             "principal": principal,
         },
@@ -106,12 +108,16 @@ def apply(request: AuthedRequest, item_code: str) -> HttpResponse:
     )
 
 
+#: the timeline's words for the entries that are not lifecycle steps
+_NOTE_LABELS = {"auto_check": gettext_lazy("秒批比对")}
+
+
 def _timeline(application: Application) -> list[dict[str, Any]]:
     """The steps as the applicant reads them: when, what was done, the resulting state, the note."""
     steps = []
     for event in application.events.all():
         transition = TRANSITIONS.get(event.action)
-        label = transition.label if transition else _("提交申请")
+        label = transition.label if transition else _NOTE_LABELS.get(event.action, _("提交申请"))
         steps.append({"at": event.at, "label": label, "state": State(event.to_state).label, "note": event.note})
     return steps
 

@@ -117,3 +117,19 @@ def test_auto_approval_explanation_shows_labels_not_codes():
     assert shown["conditions"][1]["actual"] == "C 类（信用风险较高）"
     assert shown["conditions"][2] == stored["conditions"][2]
     assert stored["conditions"][0]["actual"] == "active"  # the evidence as stored is untouched
+
+
+def test_every_life_event_lists_real_services_of_the_demo_catalogue(org):
+    from yiwang.demo.catalog import ensure_demo_catalog
+    from yiwang.portal.frontdoor import services_for
+    from yiwang.portal.life_events import ENTERPRISE_EVENTS, PERSON_EVENTS
+
+    ensure_demo_catalog()
+    for event in (*PERSON_EVENTS, *ENTERPRISE_EVENTS):
+        groups = services_for(event)
+        assert groups, event.slug
+        assert all(g.first.audience in {event.audience, "both"} for g in groups), event.slug
+    after_death = next(e for e in PERSON_EVENTS if e.slug == "after-death")
+    assert [g.name for g in services_for(after_death)] == ["死亡人员户口注销"]
+    closing = next(e for e in ENTERPRISE_EVENTS if e.slug == "business-close")
+    assert [g.name for g in services_for(closing)] == ["企业注销登记"]
