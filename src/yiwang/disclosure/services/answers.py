@@ -302,7 +302,7 @@ def answer(text: str, *, user: Any = None, k: int = 5) -> dict[str, Any]:
     best = hits[0]
     cited, titles = [], set()
     for hit in hits:  # one citation per title: the same item of two districts is one source for the reader
-        if hit.score >= 0.5 * best.score and hit.passage.title not in titles:
+        if hit.score >= 0.5 * best.score and hit.coverage >= threshold() and hit.passage.title not in titles:
             cited.append(hit)
             titles.add(hit.passage.title)
     cited = cited[:3]
