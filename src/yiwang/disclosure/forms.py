@@ -25,8 +25,7 @@ class _Form(forms.Form):
             if widget.is_hidden:
                 continue
             if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-                widget.attrs.setdefault("class", "form-check-input")
-                continue
+                continue  # a list of inputs: Bootstrap's form-check-input needs a wrapper as_div does not draw
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
