@@ -180,7 +180,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "propose_form": propose_form,
             "rating_form": rating_form,
             "rated": rated,
-            "proposals": round_.proposals.select_related("candidate")[:50],
         },
     )
 
