@@ -211,7 +211,8 @@ def _requests(city_code: str, official: User, today: dt.date) -> None:
 def ensure_demo_disclosure(*, city_code: str = "330100") -> list[DemoLogin]:
     """Load the demo's 政务公开 (idempotent); return the login of the official who runs it."""
     spec = _load("livelihood.yaml")
-    issuers = list(dict.fromkeys([spec["organiser"], *(d["issuer"] for d in _load("documents.yaml"))]))
+    studied = [c["department"] for c in spec["last_year"]["candidates"]]  # carried-over projects are studied again
+    issuers = list(dict.fromkeys([spec["organiser"], *(d["issuer"] for d in _load("documents.yaml")), *studied]))
     with transaction.atomic():
         login, official = _official(city_code, issuers)
         first = _load("documents.yaml")[0]["number"]

@@ -68,8 +68,16 @@ def _document(doc: PolicyDocument) -> DisclosureDocumentOut:
 
 
 @router.get("/documents", response=list[DisclosureDocumentOut], auth=None)
-def document_list(request: AuthedRequest, limit: int = 50, offset: int = 0) -> list[DisclosureDocumentOut]:
-    docs = selectors.published_documents().order_by("-signed_on", "number")[offset : offset + min(limit, 200)]
+def document_list(
+    request: AuthedRequest, item: str = "", policy: str = "", limit: int = 50, offset: int = 0
+) -> list[DisclosureDocumentOut]:
+    """Published documents, or those a service item (``item``) or a policy (``policy``) implements."""
+    docs = selectors.published_documents()
+    if item:
+        docs = docs.filter(items__item_code=item)
+    if policy:
+        docs = docs.filter(policies__code=policy)
+    docs = docs.order_by("-signed_on", "number")[offset : offset + min(limit, 200)]
     return [_document(d) for d in docs]
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -16,7 +15,22 @@ from yiwang.policies.models import Policy
 _TEXTAREA = {"rows": 4}
 
 
-class DocumentForm(forms.Form):
+class _Form(forms.Form):
+    """Bootstrap classes on every widget, so that ``{{ form.as_div }}`` renders as the rest of the platform."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if widget.is_hidden:
+                continue
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                continue  # a list of inputs: Bootstrap's form-check-input needs a wrapper as_div does not draw
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class DocumentForm(_Form):
     number = forms.CharField(label=_("文号"), max_length=64)
     title = forms.CharField(label=_("标题"), max_length=200)
     kind = forms.ChoiceField(label=_("文件类别"), choices=PolicyDocument.Kind.choices)
@@ -39,15 +53,15 @@ class DocumentForm(forms.Form):
         field.queryset = departments if departments is not None else Department.objects.none()
 
 
-class EmptyForm(forms.Form):
+class EmptyForm(_Form):
     """A POST with nothing but its CSRF token (a button)."""
 
 
-class RepealForm(forms.Form):
+class RepealForm(_Form):
     reason = forms.CharField(label=_("废止理由"), max_length=300)
 
 
-class InterpretationForm(forms.Form):
+class InterpretationForm(_Form):
     kind = forms.ChoiceField(label=_("解读形式"), choices=Interpretation.Kind.choices)
     title = forms.CharField(label=_("标题"), max_length=200)
     body = forms.CharField(label=_("解读内容"), required=False, widget=forms.Textarea(attrs=_TEXTAREA))
@@ -87,7 +101,7 @@ class InterpretationForm(forms.Form):
         return pairs
 
 
-class LinkClauseForm(forms.Form):
+class LinkClauseForm(_Form):
     clause = forms.IntegerField(widget=forms.HiddenInput)
     policy = forms.ModelChoiceField(
         label=_("落实政策"), queryset=Policy.objects.filter(status=Policy.Status.PUBLISHED), required=False
@@ -106,7 +120,7 @@ class LinkClauseForm(forms.Form):
         return data
 
 
-class DisclosureRequestForm(forms.Form):
+class DisclosureRequestForm(_Form):
     department = forms.ModelChoiceField(label=_("受理机关"), queryset=Department.objects.order_by("code"))
     requester_name = forms.CharField(label=_("申请人姓名或名称"), max_length=128)
     contact = forms.CharField(label=_("联系方式"), max_length=128)
@@ -116,17 +130,17 @@ class DisclosureRequestForm(forms.Form):
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class ExtendForm(forms.Form):
+class ExtendForm(_Form):
     reason = forms.CharField(label=_("延期理由"), max_length=300)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(_Form):
     outcome = forms.ChoiceField(label=_("答复结果"), choices=DisclosureRequest.Outcome.choices)
     reply = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs=_TEXTAREA))
     legal_basis = forms.CharField(label=_("答复依据"), max_length=300, required=False)
 
 
-class RoundForm(forms.Form):
+class RoundForm(_Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
     title = forms.CharField(label=_("名称"), max_length=200)
     seats = forms.IntegerField(label=_("拟票决产生项目数"), min_value=1, max_value=50)
@@ -139,20 +153,20 @@ class RoundForm(forms.Form):
         field.queryset = departments if departments is not None else Department.objects.none()
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(_Form):
     title = forms.CharField(label=_("建议标题"), max_length=120)
     body = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs=_TEXTAREA))
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
-class CommentForm(forms.Form):
+class CommentForm(_Form):
     candidate = forms.IntegerField(widget=forms.HiddenInput)
     member = forms.CharField(label=_("政协委员"), max_length=64)
     stance = forms.ChoiceField(label=_("意见"), choices=ConsultationComment.STANCES)
     body = forms.CharField(label=_("协商意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class StudyForm(forms.Form):
+class StudyForm(_Form):
     candidate = forms.IntegerField(widget=forms.HiddenInput)
     feasible = forms.TypedChoiceField(
         label=_("可行性"),
@@ -164,7 +178,7 @@ class StudyForm(forms.Form):
     note = forms.CharField(label=_("研究意见"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class BallotForm(forms.Form):
+class BallotForm(_Form):
     serial = forms.CharField(label=_("选票编号"), max_length=32)
     deputy = forms.CharField(label=_("人大代表编号"), max_length=32)
     choices = forms.MultipleChoiceField(label=_("赞成的项目"), widget=forms.CheckboxSelectMultiple, required=False)
@@ -176,20 +190,20 @@ class BallotForm(forms.Form):
         field.choices = list(codes)
 
 
-class PaperBallotsForm(forms.Form):
+class PaperBallotsForm(_Form):
     file = forms.FileField(label=_("纸质选票（CSV：选票编号, 代表编号, 赞成的项目编号）"))
 
 
-class LaunchForm(forms.Form):
+class LaunchForm(_Form):
     starts_on = forms.DateField(label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label=_("计划完成日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class RepresentativenessForm(forms.Form):
+class RepresentativenessForm(_Form):
     epsilon = forms.FloatField(label=_("隐私预算 ε"), min_value=0.05, max_value=10, initial=1.0)
 
 
-class RatingForm(forms.Form):
+class RatingForm(_Form):
     candidate = forms.IntegerField(widget=forms.HiddenInput)
     score = forms.TypedChoiceField(
         label=_("满意度"),
@@ -200,20 +214,16 @@ class RatingForm(forms.Form):
     comment = forms.CharField(label=_("评价意见"), max_length=500, required=False)
 
 
-class AskForm(forms.Form):
+class AskForm(_Form):
     text = forms.CharField(label=_("您的问题"), max_length=300)
     contact = forms.CharField(
         label=_("联系方式（转人工时使用）"), max_length=128, required=False, help_text=_("未登录时请留下手机号码")
     )
 
 
-class QuestionReplyForm(forms.Form):
+class QuestionReplyForm(_Form):
     reply = forms.CharField(label=_("人工答复"), widget=forms.Textarea(attrs=_TEXTAREA))
 
 
-class RecommendForm(forms.Form):
+class RecommendForm(_Form):
     life_event = forms.ChoiceField(label=_("主题"), choices=[("", _("请选择")), *LifeEvent.choices], required=False)
-
-
-def as_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

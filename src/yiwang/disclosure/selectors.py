@@ -56,6 +56,6 @@ def candidates_of(round_: LivelihoodRound) -> Any:
             rating=Avg("ratings__score"),
             raters=Count("ratings", distinct=True),
         )
-        .prefetch_related("comments")
+        .prefetch_related("comments", "proposals")
         .order_by("-chosen", "-votes", "code")
     )

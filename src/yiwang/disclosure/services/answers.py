@@ -30,6 +30,7 @@ from yiwang.applications.models import Application
 from yiwang.catalog.models import ItemStatus, LifeEvent, ServiceItem
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, ValidationFailed
+from yiwang.core.notify import notify
 from yiwang.disclosure.bm25 import Bm25Index, Hit, Passage
 from yiwang.disclosure.models import DocumentClause, Interpretation, PolicyDocument, Question
 from yiwang.disclosure.services.routing import route
@@ -302,7 +303,7 @@ def answer(text: str, *, user: Any = None, k: int = 5) -> dict[str, Any]:
     best = hits[0]
     cited, titles = [], set()
     for hit in hits:  # one citation per title: the same item of two districts is one source for the reader
-        if hit.score >= 0.5 * best.score and hit.passage.title not in titles:
+        if hit.score >= 0.5 * best.score and hit.coverage >= threshold() and hit.passage.title not in titles:
             cited.append(hit)
             titles.add(hit.passage.title)
     cited = cited[:3]
@@ -366,6 +367,15 @@ def reply_question(question: Question, *, actor: User, reply: str) -> Question:
     question.status = Question.Status.REPLIED
     question.save(update_fields=["reply", "replied_by", "replied_at", "status"])
     audit.record("disclosure.question.reply", actor=actor, obj=question)
+    if question.asker is not None:
+        notify(
+            question.asker,
+            _("您的咨询已有人工答复"),
+            question.reply,
+            url=reverse("disclosure:question", args=[question.pk]),
+            dedupe_key=f"disclosure.question.reply:{question.pk}",
+            obj=question,
+        )
     return question
 
 

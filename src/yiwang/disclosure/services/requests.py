@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,7 @@ from yiwang.accounts.models import Department, User
 from yiwang.accounts.permissions import require_acts_for, require_authenticated
 from yiwang.core import audit
 from yiwang.core.errors import Conflict, ValidationFailed
+from yiwang.core.notify import notify
 from yiwang.core.workdays import add_working_days
 from yiwang.disclosure.models import DisclosureRequest
 
@@ -77,6 +79,17 @@ def submit_request(
     return request
 
 
+def _tell(request: DisclosureRequest, subject: Any, body: str, event: str) -> None:
+    notify(
+        request.requester,
+        str(subject),
+        body,
+        url=reverse("disclosure:request", args=[request.number]),
+        dedupe_key=f"disclosure.request.{event}:{request.pk}",
+        obj=request,
+    )
+
+
 @transaction.atomic
 def extend_request(request: DisclosureRequest, *, actor: User, reason: str) -> DisclosureRequest:
     """Extend the reply deadline once, by 20 working days, with the reason told to the requester."""
@@ -93,6 +106,7 @@ def extend_request(request: DisclosureRequest, *, actor: User, reason: str) -> D
     request.extension_reason = reason.strip()
     request.save(update_fields=["due_on", "status", "extension_reason"])
     audit.record("disclosure.request.extend", actor=actor, obj=request, reason=reason, data={"due_on": request.due_on})
+    _tell(request, _("您的政府信息公开申请已延期答复"), f"{request.extension_reason}（{request.due_on}）", "extend")
     return request
 
 
@@ -130,6 +144,7 @@ def reply_request(
         obj=request,
         data={"outcome": outcome, "late": request.replied_late, "replied_on": request.replied_on},
     )
+    _tell(request, _("您的政府信息公开申请已答复"), request.reply, "reply")
     return request
 
 

@@ -165,3 +165,28 @@ def test_study_errors_are_shown_on_the_candidate(city, client):
     )
     candidate.refresh_from_db()
     assert candidate.cost == Decimal("100000")
+
+
+def test_a_reply_reaches_the_asker_and_documents_are_found_by_the_item_they_implement(city, client):
+    from yiwang.core.models import Notification
+    from yiwang.disclosure.services import answers, requests
+
+    citizen = accounts.citizen(full_name="钱七")
+    question = answers.ask("火星移民签证", user=citizen)
+    official = city.clerk if question.department in (None, city.samr) else accounts.member(question.department)
+    answers.reply_question(question, actor=official, reply="请咨询出入境管理部门")
+    req = requests.submit_request(
+        requester=citizen, department=city.samr, requester_name="钱七", contact="1", description="抽检结果信息公开",
+        idempotency_key="n1",
+    )  # fmt: skip
+    requests.reply_request(req, actor=city.clerk, outcome="disclosed", reply="见附件")
+    subjects = set(Notification.objects.filter(recipient=citizen).values_list("subject", flat=True))
+    assert subjects == {"您的咨询已有人工答复", "您的政府信息公开申请已答复"}
+    item = catalog.service_item(city.samr, name="食品经营许可")
+    linked = factories.document(city.samr)
+    documents.link_clause(linked.clauses.first(), actor=None, item=item)
+    factories.document(city.samr)
+    page = client.get(reverse("disclosure:documents") + f"?item={item.item_code}").content.decode()
+    assert linked.title in page and page.count("<tr>") == 2  # the header and the one document
+    api = client.get(f"/api/v1/disclosure/documents?item={item.item_code}").json()
+    assert [d["number"] for d in api] == [linked.number]

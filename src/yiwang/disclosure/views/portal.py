@@ -44,10 +44,19 @@ def home(request: HttpRequest) -> HttpResponse:
 def document_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     docs = selectors.published_documents()
+    item, policy = request.GET.get("item", "").strip(), request.GET.get("policy", "").strip()
+    if item:  # the documents a service item implements (its guide links here)
+        docs = docs.filter(items__item_code=item)
+    if policy:
+        docs = docs.filter(policies__code=policy)
     if q:
         docs = docs.filter(Q(title__icontains=q) | Q(number__icontains=q) | Q(body__icontains=q))
     page = Paginator(docs.order_by("-signed_on", "number"), 20).get_page(request.GET.get("page"))
-    return render(request, "disclosure/documents.html", {"page": page, "q": q, "today": timezone.localdate()})
+    return render(
+        request,
+        "disclosure/documents.html",
+        {"page": page, "q": q, "item": item, "policy": policy, "today": timezone.localdate()},
+    )
 
 
 def _eligibility(request: HttpRequest, document: PolicyDocument) -> dict[str, Any] | None:
@@ -171,7 +180,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "propose_form": propose_form,
             "rating_form": rating_form,
             "rated": rated,
-            "proposals": round_.proposals.select_related("candidate")[:50],
         },
     )
 
