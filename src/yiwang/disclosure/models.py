@@ -121,7 +121,7 @@ class Interpretation(models.Model):
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("解读内容"), blank=True)
     chart = models.JSONField(_("图表数据"), default=list, blank=True, help_text=_("[[标签, 数值], …]"))
-    qa = models.JSONField(_("问答"), default=list, blank=True, help_text=_("[{'q': 问, 'a': 答}, …]"))
+    qa = models.JSONField(_("问答"), default=list, blank=True, help_text=_("问答列表，每项含 q（问）与 a（答）"))
     author = models.ForeignKey(Department, verbose_name=_("解读机关"), on_delete=models.PROTECT, related_name="+")
     published_on = models.DateField(_("发布日期"))
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)

@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                 ('title', models.CharField(max_length=200, verbose_name='标题')),
                 ('body', models.TextField(blank=True, verbose_name='解读内容')),
                 ('chart', models.JSONField(blank=True, default=list, help_text='[[标签, 数值], …]', verbose_name='图表数据')),
-                ('qa', models.JSONField(blank=True, default=list, help_text="[{'q': 问, 'a': 答}, …]", verbose_name='问答')),
+                ('qa', models.JSONField(blank=True, default=list, help_text="问答列表，每项含 q（问）与 a（答）", verbose_name='问答')),
                 ('published_on', models.DateField(verbose_name='发布日期')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
                 ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.department', verbose_name='解读机关')),
