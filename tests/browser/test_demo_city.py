@@ -34,7 +34,8 @@ def test_every_demo_login_works(page, demo):
             assert page.get_by_role("heading", name="我的信息").is_visible()
             assert page.get_by_text("数据来源").first.is_visible()
             page.goto("/applications/")
-            assert page.locator("tbody tr").count() >= 9  # the demo applications, one per state
+            if login.username in {"demo-citizen", "demo-agent"}:  # the demo applications, one per state
+                assert page.locator("tbody tr").count() >= 9
             assert_accessible(page)
             if login.kind == "agent":
                 page.goto("/policies/")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.accounts.models import Department
@@ -69,7 +69,11 @@ def _document(doc: PolicyDocument) -> DisclosureDocumentOut:
 
 @router.get("/documents", response=list[DisclosureDocumentOut], auth=None)
 def document_list(
-    request: AuthedRequest, item: str = "", policy: str = "", limit: int = 50, offset: int = 0
+    request: AuthedRequest,
+    item: str = "",
+    policy: str = "",
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0),
 ) -> list[DisclosureDocumentOut]:
     """Published documents, or those a service item (``item``) or a policy (``policy``) implements."""
     docs = selectors.published_documents()
