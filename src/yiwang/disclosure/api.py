@@ -73,7 +73,7 @@ def document_list(
     item: str = "",
     policy: str = "",
     limit: int = Query(50, ge=1, le=200),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ) -> list[DisclosureDocumentOut]:
     """Published documents, or those a service item (``item``) or a policy (``policy``) implements."""
     docs = selectors.published_documents()
