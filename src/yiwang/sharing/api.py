@@ -10,7 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from yiwang.accounts.http import AuthedRequest
@@ -51,8 +51,8 @@ class SharingFieldsIn(Schema):
 
 class SharingPageIn(Schema):
     fields: str = ""
-    offset: int = 0
-    limit: int = 100
+    offset: int = Field(0, ge=0, le=1_000_000)
+    limit: int = Field(100, ge=1, le=1000)
 
 
 def _fields(text: str) -> list[str] | None:
@@ -293,7 +293,12 @@ def list_thematic(request: AuthedRequest) -> list[dict[str, Any]]:
 
 
 @router.get("/thematic/{code}/rows", response=list[ThematicRowOut])
-def list_thematic_rows(request: AuthedRequest, code: str, offset: int = 0, limit: int = 100) -> list[dict[str, Any]]:
+def list_thematic_rows(
+    request: AuthedRequest,
+    code: str,
+    offset: int = Query(0, ge=0, le=1_000_000),
+    limit: int = Query(100, ge=1, le=1000),
+) -> list[dict[str, Any]]:
     """A page of records, each masked by its fields' rules."""
     registry = selectors.thematic_registry_for(request.user, code)
     limit = max(1, min(limit, 1000))

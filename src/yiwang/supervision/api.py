@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
 from yiwang.accounts.http import AuthedRequest
 from yiwang.core.errors import NotFound, PermissionDenied
@@ -143,7 +143,11 @@ def _item(request: AuthedRequest, code: str) -> Item:
 
 @router.get("/items", response=list[SupItemOut])
 def list_items(
-    request: AuthedRequest, category: str = "", colour: str = "", offset: int = 0, limit: int = 200
+    request: AuthedRequest,
+    category: str = "",
+    colour: str = "",
+    offset: int = Query(0, ge=0, le=1_000_000),
+    limit: int = Query(200, ge=1, le=1000),
 ) -> list[SupItemOut]:
     """Items in the caller's scope, by code; filter by ``category`` and ``colour``; at most 1,000 a page."""
     items = _items(request)
