@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from yiwang.accounts.models import Department, Division, User
 from yiwang.accounts.permissions import covered_divisions
 from yiwang.accounts.scopes import user_scopes
-from yiwang.core import audit
+from yiwang.core import audit, bulk
 from yiwang.core.errors import DomainError, PermissionDenied, ValidationFailed
 from yiwang.core.fields import seal_fields
 from yiwang.core.identifiers import validate_id_number, validate_uscc
@@ -453,29 +453,18 @@ def _upsert(
 
 
 def insert_rows(model: Any, rows: list[Any]) -> None:
-    """Insert new rows inside the caller's transaction, each field's value prepared by the field itself (encryption,
-    blind index, defaults): PostgreSQL ``COPY … FROM STDIN`` through psycopg; SQLite one ``executemany`` of a
-    prepared ``INSERT`` (SQLite, else ``bulk_create``). The rows' primary keys are not read back."""
+    """Insert new model instances inside the caller's transaction, each field's value prepared by the field itself
+    (encryption, blind index, defaults), through :func:`core.bulk.insert_rows` (PostgreSQL ``COPY``, SQLite one
+    ``executemany``). The rows' primary keys are not read back."""
     if not rows:
         return
     meta = model._meta
     fields = [f for f in meta.local_concrete_fields if f is not meta.pk]
-    quote = connection.ops.quote_name
-    table, columns = quote(meta.db_table), ", ".join(quote(f.column) for f in fields)
-
-    def values(obj: Any) -> list[Any]:
-        return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for obj in rows:
-                copy.write_row(values(obj))
-    elif connection.vendor == "sqlite":
-        marks = ", ".join("?" * len(fields))
-        with connection.cursor() as cursor:  # the driver's cursor: no per-row SQL compiling
-            cursor.cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", map(values, rows))  # noqa: S608
-    else:
-        model.objects.bulk_create(rows, batch_size=BATCH)
+    bulk.insert_rows(
+        model,
+        [f.name for f in fields],
+        ([f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields] for obj in rows),
+    )
 
 
 def import_entities(path: Path, *, actor: User, department: Department | None = None, reason: str = "") -> ImportReport:

@@ -129,13 +129,6 @@ class RandomStream:
         self._buffer = struct.unpack(f">{4 * self._BATCH}Q", digests)
         self._pos = 0
 
-    def next64(self) -> int:
-        if self._pos == len(self._buffer):
-            self._refill()
-        u = self._buffer[self._pos]
-        self._pos += 1
-        return u
-
     def below(self, m: int) -> int:
         limit = _TWO64 - _TWO64 % m
         while True:
